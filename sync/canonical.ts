@@ -1,0 +1,43 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+
+/** A JSON value as canonical encoding accepts it: no undefined, no functions, finite numbers only. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code unit order, no whitespace,
+ * `undefined` members dropped. Two parties that hold the same value always produce
+ * the same bytes, which is what lets a hash be recomputed by the receiver.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('canonical JSON: non-finite number');
+      return JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`canonical JSON: cannot encode ${typeof value}`);
+  }
+}
+
+/** SHA-256 of a UTF-8 string, as lowercase hex. Same result in the browser and in Node. */
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+/** SHA-256 of raw bytes. */
+export function sha256Bytes(bytes: Uint8Array): Uint8Array {
+  return sha256(bytes);
+}
+
+export { bytesToHex, hexToBytes, utf8ToBytes };
