@@ -19,6 +19,8 @@ export const RosterCandidate = z.object({
   accommodations: z.array(Id).max(10).default([]),
   roomId: Id,
   seatId: Id,
+  /** scrypt hash of the candidate's one-time access code (`scrypt$N$salt$hash`, hex). */
+  accessCodeHash: z.string().max(300).optional(),
   /** The roster photo (JPEG data URL), where one exists, for the proctor's identity check. */
   photo: z.string().max(200_000).optional(),
 });
@@ -30,6 +32,16 @@ export const Seat = z.object({ seatId: Id, label: z.string().max(20), row: z.num
 export const Room = z.object({ roomId: Id, name: z.string().max(100), seats: z.array(Seat).max(500) });
 export type Room = z.infer<typeof Room>;
 
+/** A proctor (test administrator) of the venue, with the rooms assigned to them. */
+export const Proctor = z.object({
+  username: z.string().regex(/^[a-z0-9._-]{3,40}$/, '3-40 lower-case letters, digits, . _ -'),
+  displayName: z.string().trim().min(1).max(200),
+  /** scrypt hash of the PIN (`scrypt$N$salt$hash`, hex). */
+  pinHash: z.string().max(300),
+  roomIds: z.array(Id).max(100),
+});
+export type Proctor = z.infer<typeof Proctor>;
+
 /** A scheduled sitting of one exam at one venue. */
 export const Session = z.object({
   sessionId: Id,
@@ -39,5 +51,6 @@ export const Session = z.object({
   startsAt: Millis,
   rooms: z.array(Room).max(100),
   candidates: z.array(RosterCandidate).max(10_000),
+  proctors: z.array(Proctor).max(500).default([]),
 });
 export type Session = z.infer<typeof Session>;

@@ -1,0 +1,6 @@
+// The proctor area's routes. Pages load on demand so each area ships only its own code.
+import type { RouteRecordRaw } from 'vue-router';
+
+export const proctorRoutes: RouteRecordRaw[] = [
+  { path: '/proctor', name: 'proctor-home', component: () => import('./pages/ProctorHomePage.vue') },
+];
