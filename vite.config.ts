@@ -35,9 +35,11 @@ export default defineConfig({
         theme_color: '#0b5cad',
         icons: [{ src: '/icons/app-icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
       },
+      // The plugin adds the manifest itself; the icons come with the glob below.
+      includeManifestIcons: false,
       injectManifest: {
         globPatterns: [
-          '**/*.{js,css,html,svg,png,ico,woff2,webmanifest}',
+          '**/*.{js,css,html,svg,png,ico,woff2}',
           // Produced into public/ by the vision build step; absent files only warn.
           'vision/*.{js,wasm}',
           'models/*.tflite',

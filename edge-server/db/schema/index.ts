@@ -1,0 +1,11 @@
+/** Every table of the venue database, one file each. */
+export * from './venue-config';
+export * from './venue-log';
+export * from './device-heads';
+export * from './sync-alarms';
+export * from './merkle-state';
+export * from './uplink-state';
+export * from './downlink-state';
+export * from './sessions';
+export * from './sealed-packages';
+export * from './released-keys';
