@@ -64,6 +64,8 @@ describe('device batch codec', () => {
     const text = new TextDecoder().decode(encodeDeviceBatch(candidateChain({ answers: 2 })));
     expect(refusalOf(() => decodeDeviceBatch(utf8ToBytes(text.replace('"t":[0,', '"t":[99,')))).reason).toBe('malformed');
     expect(refusalOf(() => decodeDeviceBatch(utf8ToBytes(text.replace('"optionIds":["', '"optionIds":[7,"')))).reason).toBe('malformed');
+    expect(refusalOf(() => decodeDeviceBatch(utf8ToBytes(text.replace(/"a":\[\d+,/, '"a":[-5,')))).reason).toBe('malformed');
+    expect(refusalOf(() => decodeDeviceBatch(utf8ToBytes(text.replace(/"i":\[1,/, '"i":[4,')))).reason).toBe('malformed');
   });
 
   it('refuses to encode events that are not one consecutive run', () => {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { hashEvent } from './chain';
-import { EVENT_TYPES, EventBody, Hash, Id, type ChainedEvent, type EventType } from './events';
+import { EVENT_TYPES, EventPayloads, Hash, Id, type ChainedEvent, type EventBody, type EventType } from './events';
 import { SyncRefusal } from './refusals';
 
 const DEVICE_FORMAT = 'device-batch/1';
@@ -110,10 +110,14 @@ function bodyAt(columns: Columns, index: number, at: number, chain: { deviceId: 
   const attemptIndex = columns.i[index]!;
   const attemptId = attemptIndex === 0 ? undefined : columns.k[attemptIndex - 1];
   if (attemptIndex !== 0 && attemptId === undefined) throw malformed(`attempt index ${attemptIndex} outside dictionary`);
-  const body = { deviceId: chain.deviceId, epoch: chain.epoch, seq, at, type, data: columns.x[index], ...(attemptId === undefined ? {} : { attemptId }) };
-  // Validate but keep the raw object: the hash covers exactly what the device wrote.
-  if (!EventBody.safeParse(body).success) throw malformed(`event seq ${seq} does not match the ${type} schema`);
-  return body as EventBody;
+  const data = columns.x[index];
+  // Validate but keep the raw object: the hash covers exactly what the device wrote. The envelope
+  // fields come from the already validated header, so only `at` and the payload need checking here
+  // (the same rules as the EventBody schema, at a fraction of the cost of the full union).
+  if (!Number.isSafeInteger(at) || at < 0 || !EventPayloads[type].safeParse(data).success) {
+    throw malformed(`event seq ${seq} does not match the ${type} schema`);
+  }
+  return { deviceId: chain.deviceId, epoch: chain.epoch, seq, at, type, data, ...(attemptId === undefined ? {} : { attemptId }) } as EventBody;
 }
 
 function linkEvent(body: EventBody, prevHash: string): ChainedEvent {

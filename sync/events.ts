@@ -37,7 +37,9 @@ export const ActType = z.enum(['prohibited-item', 'impostor', 'rule-violation'])
 /** Incident categories for the room's incident log. */
 export const IncidentCategory = z.enum(['environment', 'examinee', 'staff', 'technical', 'other']);
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+// No `.trim()`: a schema must never change the value it checks, or the receiver's hash
+// of the parsed event would differ from the sender's.
+const text = (max: number) => z.string().max(max).refine((s) => s.trim().length > 0, 'must not be blank');
 
 /** An answer: chosen option ids (single/multiple) or free text (open response). */
 export const AnswerValue = z.union([
