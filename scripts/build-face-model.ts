@@ -219,6 +219,15 @@ export function summariseModel(model: Uint8Array): ModelSummary {
   };
 }
 
+/** Byte position of each non-empty buffer's data in the file (TFLite wants them 16-byte aligned). */
+export function bufferDataPositions(model: Uint8Array): number[] {
+  const { bb, root } = openModel(model);
+  return tableVector(bb, root, MODEL.buffers)
+    .map((buffer) => byteVector(bb, buffer, BUFFER.data))
+    .filter((data): data is Uint8Array => data !== null && data.length > 0)
+    .map((data) => data.byteOffset - model.byteOffset);
+}
+
 /** The bytes stored in the model's buffer for metadata entry `name`, or null. */
 export function readModelMetadata(model: Uint8Array, name = METADATA_NAME): Uint8Array | null {
   const { bb, root } = openModel(model);

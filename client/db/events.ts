@@ -2,8 +2,10 @@
  * The device's event log: every event is chained and stored in the same
  * transaction that advances the device row, and stays until the venue's receipt
  * covers it. Stored in the `events` table (see database.ts).
+ *
+ * Ranges use ±Infinity for open ends: epoch and seq are numbers, and an IndexedDB
+ * key may not repeat one array object (Dexie.maxKey) twice.
  */
-import { Dexie } from 'dexie';
 import { chainEvent } from '../../sync/chain';
 import { parseEventBody, type ChainedEvent, type EventBody, type EventType } from '../../sync/events';
 import { DEVICE_KEY, deviceDb, type DeviceDb } from './database';
@@ -61,7 +63,7 @@ export async function markAcked(epoch: number, uptoSeq: number, db: DeviceDb = d
 export async function pendingEvents(limit: number, db: DeviceDb = deviceDb()): Promise<ChainedEvent[]> {
   const rows = await db.events
     .where('[acked+epoch+seq]')
-    .between([0, Dexie.minKey, Dexie.minKey], [0, Dexie.maxKey, Dexie.maxKey])
+    .between([0, -Infinity, -Infinity], [0, Infinity, Infinity])
     .limit(limit)
     .toArray();
   return rows.map((row) => row.event);
@@ -69,7 +71,7 @@ export async function pendingEvents(limit: number, db: DeviceDb = deviceDb()): P
 
 /** How many events wait for the venue's receipt. */
 export async function countPending(db: DeviceDb = deviceDb()): Promise<number> {
-  return db.events.where('[acked+epoch+seq]').between([0, Dexie.minKey, Dexie.minKey], [0, Dexie.maxKey, Dexie.maxKey]).count();
+  return db.events.where('[acked+epoch+seq]').between([0, -Infinity, -Infinity], [0, Infinity, Infinity]).count();
 }
 
 /**
@@ -80,7 +82,7 @@ export async function countPending(db: DeviceDb = deviceDb()): Promise<number> {
 export async function eventsAfter(epoch: number, afterSeq: number, limit: number, db: DeviceDb = deviceDb()): Promise<ChainedEvent[]> {
   const rows = await db.events
     .where('[epoch+seq]')
-    .between([epoch, afterSeq], [epoch, Dexie.maxKey], false, true)
+    .between([epoch, afterSeq], [epoch, Infinity], false, true)
     .limit(limit)
     .toArray();
   return rows.map((row) => row.event);
@@ -90,7 +92,7 @@ export async function eventsAfter(epoch: number, afterSeq: number, limit: number
 export async function eventsForAttempt(attemptId: string, db: DeviceDb = deviceDb()): Promise<ChainedEvent[]> {
   const rows = await db.events
     .where('[attemptId+epoch+seq]')
-    .between([attemptId, Dexie.minKey, Dexie.minKey], [attemptId, Dexie.maxKey, Dexie.maxKey])
+    .between([attemptId, -Infinity, -Infinity], [attemptId, Infinity, Infinity])
     .toArray();
   return rows.map((row) => row.event);
 }

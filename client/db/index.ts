@@ -4,3 +4,4 @@ export { ensureDevice, getDevice, newDeviceId, type DeviceIdentity } from './dev
 export { appendEvent, markAcked, pendingEvents, countPending, eventsAfter, eventsForAttempt, type EventDraft } from './events';
 export { kvGet, kvSet } from './kv';
 export { DeviceStoreError, isDeviceStoreError, type DeviceStoreReason } from './errors';
+export { requestPersistentStorage, type StorageStatus } from './storage';

@@ -57,12 +57,17 @@ export interface ProctoringFaceDetector {
 /** Index of each BlazeFace keypoint. "Right" is the person's right, which is the image's left on an unmirrored camera. */
 export const KEYPOINT = { rightEye: 0, leftEye: 1, noseTip: 2, mouth: 3, rightEar: 4, leftEar: 5 } as const;
 
+let hasWorkerDetector = false;
+
 /** Creates a detector that loads wasm and model from the app's origin. */
 export async function createFaceDetector(config: FaceDetectorConfig): Promise<ProctoringFaceDetector> {
   const { FaceDetector, FilesetResolver } = await import('@mediapipe/tasks-vision');
   const base = (config.assetBase ?? '/').replace(/\/?$/, '/');
   // A module worker cannot importScripts() the classic loader, so it takes the ES module build.
   const isWorker = typeof document === 'undefined';
+  // In a worker the wasm loader is an ES module, which the browser runs only once.
+  if (isWorker && hasWorkerDetector) throw new Error('a worker can host only one face detector: start one worker per model');
+  hasWorkerDetector = isWorker;
   const fileset = await FilesetResolver.forVisionTasks(`${base}vision`, isWorker);
   const detector: MediaPipeFaceDetector = await FaceDetector.createFromOptions(fileset, {
     baseOptions: { modelAssetPath: `${base}models/${FACE_MODEL_FILES[config.model]}`, delegate: config.delegate ?? 'CPU' },
@@ -181,4 +186,196 @@ export function judgeIdentityPhoto(
   const yaw = estimateYaw(face.keypoints);
   if (isOffCentre || yaw === null || Math.abs(yaw) > policy.maxYawDegrees) return reject('centre-face');
   return { isAccepted: true, hint: null };
+}
+
+// ---- Detection in a Web Worker (see face-worker.ts) ----
+// A full-range detect() can take tens of milliseconds on a slow PC, which on
+// the main thread would stall the exam page; in a worker it cannot.
+
+/** What the worker reports for one frame. */
+export interface FaceSample extends FaceDetection {
+  model: FaceModel;
+  /** Mean luma of the frame, 0..255. */
+  luma: number;
+  frameWidth: number;
+  frameHeight: number;
+  /** Time the worker spent on the frame (detection and luma). */
+  workerMs: number;
+}
+
+export type FaceWorkerRequest =
+  | { type: 'init'; model: FaceModel; assetBase: string; minDetectionConfidence?: number }
+  | { type: 'frame'; id: number; frame: ImageBitmap; timestampMs: number };
+
+export type FaceWorkerReply =
+  | { type: 'ready' }
+  | { type: 'sample'; id: number; sample: FaceSample }
+  | { type: 'error'; id: number | null; message: string };
+
+/** Minimal view of a `Worker`. */
+export interface FaceWorkerPort {
+  postMessage(message: FaceWorkerRequest, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<FaceWorkerReply>) => void): void;
+  terminate(): void;
+}
+
+export interface FaceWorkerClient {
+  /** Detects on a frame, which is transferred to the worker (do not reuse it). */
+  detect(frame: ImageBitmap, model: FaceModel, timestampMs: number): Promise<FaceSample>;
+  close(): void;
+}
+
+/** One worker running one model. */
+async function startModelWorker(worker: FaceWorkerPort, init: Extract<FaceWorkerRequest, { type: 'init' }>) {
+  const pending = new Map<number, { resolve: (sample: FaceSample) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let onReady: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  const ready = new Promise<void>((resolve, reject) => (onReady = { resolve, reject }));
+  worker.addEventListener('message', ({ data }) => {
+    if (data.type === 'ready') return onReady?.resolve();
+    const id = data.id;
+    if (id === null) return onReady?.reject(new Error(data.type === 'error' ? data.message : 'face worker failed to start'));
+    const waiting = pending.get(id);
+    pending.delete(id);
+    if (data.type === 'sample') waiting?.resolve(data.sample);
+    else waiting?.reject(new Error(data.message));
+  });
+  worker.postMessage(init);
+  try {
+    await ready;
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  return {
+    detect(frame: ImageBitmap, timestampMs: number) {
+      const id = nextId++;
+      return new Promise<FaceSample>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ type: 'frame', id, frame, timestampMs }, [frame]);
+      });
+    },
+    close() {
+      worker.terminate();
+      for (const waiting of pending.values()) waiting.reject(new Error('face worker closed'));
+      pending.clear();
+    },
+  };
+}
+
+/**
+ * Runs each model in a worker of its own (tasks-vision loads its wasm module
+ * once per worker, so one worker cannot host two detectors). The app creates
+ * the workers as `new Worker(new URL('./face-worker.ts', import.meta.url), { type: 'module' })`.
+ * Resolves once every model has loaded.
+ */
+export async function createFaceWorkerClient(
+  createWorker: () => FaceWorkerPort,
+  options: { models: FaceModel[]; assetBase?: string; minDetectionConfidence?: number },
+): Promise<FaceWorkerClient> {
+  const workers = new Map<FaceModel, Awaited<ReturnType<typeof startModelWorker>>>();
+  try {
+    for (const model of options.models) {
+      const init = { type: 'init', model, assetBase: options.assetBase ?? '/', minDetectionConfidence: options.minDetectionConfidence } as const;
+      workers.set(model, await startModelWorker(createWorker(), init));
+    }
+  } catch (error) {
+    for (const worker of workers.values()) worker.close();
+    throw error;
+  }
+  return {
+    detect(frame, model, timestampMs) {
+      const worker = workers.get(model);
+      if (!worker) {
+        frame.close();
+        return Promise.reject(new Error(`face model ${model} was not started`));
+      }
+      return worker.detect(frame, timestampMs);
+    },
+    close() {
+      for (const worker of workers.values()) worker.close();
+    },
+  };
+}
+
+// ---- The sampling loop: camera → face workers → face monitor ----
+
+/** What the sampling loop feeds the face monitor with (see face-monitor.ts). */
+export interface FaceObservationSink {
+  observe(observation: { timestampMs: number; faceCount: number; yawDegrees: number | null; luma: number; isCameraAlive: boolean; model: FaceModel }): void;
+  tick(nowMs: number): void;
+}
+
+export interface FaceSamplingOptions {
+  /** A playing `<video>` showing the camera stream. */
+  video: HTMLVideoElement;
+  workers: FaceWorkerClient;
+  monitor: FaceObservationSink;
+  policy: { sampleIntervalMs: number; analysisWidth: number; analysisHeight: number };
+  /** Which model a sample runs; face-monitor's `modelForSample`. */
+  modelForSample: (sampleIndex: number) => FaceModel;
+  /** Every analysed sample, with the main-thread time it cost (frame grab and post). */
+  onSample?: (sample: FaceSample, mainThreadMs: number) => void;
+  /** A sample that failed; if failures persist, the monitor's stale check reports the camera lost. */
+  onError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+function isCameraAlive(video: HTMLVideoElement): boolean {
+  const stream = video.srcObject;
+  const tracks = stream instanceof MediaStream ? stream.getVideoTracks() : [];
+  return video.readyState >= 2 && tracks.length > 0 && tracks.every((track) => track.readyState === 'live' && !track.muted);
+}
+
+/**
+ * Samples the camera at the policy's rate until `stop()`: the main thread only
+ * grabs a scaled ImageBitmap and posts it; the workers detect. Samples never
+ * overlap, so a slow PC lowers the rate instead of queueing frames.
+ */
+export function startFaceSampling(options: FaceSamplingOptions): { stop(): Promise<void> } {
+  const now = options.now ?? (() => performance.now());
+  const { policy, video, monitor } = options;
+  let isStopped = false;
+  let sampleIndex = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> = Promise.resolve();
+
+  async function sampleOnce(): Promise<void> {
+    const startedAt = now();
+    monitor.tick(startedAt);
+    if (!isCameraAlive(video)) {
+      monitor.observe({ timestampMs: startedAt, faceCount: 0, yawDegrees: null, luma: 0, isCameraAlive: false, model: 'short' });
+      return;
+    }
+    const model = options.modelForSample(sampleIndex++);
+    const bitmap = await createImageBitmap(video, { resizeWidth: policy.analysisWidth, resizeHeight: policy.analysisHeight, resizeQuality: 'low' });
+    const postedAt = now();
+    const pending = options.workers.detect(bitmap, model, startedAt);
+    const mainThreadMs = now() - postedAt;
+    const sample = await pending;
+    const [first] = sample.faces;
+    const yawDegrees = first ? estimateYaw(first.keypoints) : null;
+    monitor.observe({ timestampMs: startedAt, faceCount: sample.faces.length, yawDegrees, luma: sample.luma, isCameraAlive: true, model });
+    options.onSample?.(sample, mainThreadMs);
+  }
+
+  function schedule(delayMs: number): void {
+    timer = setTimeout(() => {
+      const startedAt = now();
+      running = sampleOnce()
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => {
+          if (!isStopped) schedule(Math.max(0, startedAt + policy.sampleIntervalMs - now()));
+        });
+    }, delayMs);
+  }
+
+  schedule(0);
+  return {
+    async stop() {
+      isStopped = true;
+      if (timer !== null) clearTimeout(timer);
+      await running;
+    },
+  };
 }

@@ -5,62 +5,101 @@
  * `setAttemptInProgress(true)` when an attempt starts or resumes, and `false`
  * when it ends.
  */
-import { ref, readonly } from 'vue';
+import { ref, readonly, type Ref } from 'vue';
 import { Workbox } from 'workbox-window';
 
 type State = 'idle' | 'loading' | 'done' | 'error';
 
-const state = ref<State>('idle');
-const error = ref<Error | null>(null);
-const isUpdateWaiting = ref(false);
-const isAttemptInProgress = ref(false);
-let workbox: Workbox | null = null;
+/** The part of workbox-window's `Workbox` the updater uses. */
+export interface ServiceWorkerHandle {
+  addEventListener(type: 'waiting' | 'controlling', listener: () => void): void;
+  register(): Promise<unknown>;
+  update(): Promise<unknown>;
+  messageSkipWaiting(): void;
+}
 
-/** Registers `/sw.js` once. Resolves when registration finished or failed (state says which). */
-export async function registerServiceWorker(scriptUrl = '/sw.js'): Promise<void> {
-  if (workbox || state.value === 'loading') return;
-  if (!('serviceWorker' in navigator)) {
-    state.value = 'error';
-    error.value = new Error('service workers are unavailable (not a secure context?)');
-    return;
-  }
-  state.value = 'loading';
-  workbox = new Workbox(scriptUrl, { scope: '/' });
-  workbox.addEventListener('waiting', () => {
+export interface AppUpdater {
+  state: Readonly<Ref<State>>;
+  error: Readonly<Ref<Error | null>>;
+  isUpdateWaiting: Readonly<Ref<boolean>>;
+  isAttemptInProgress: Readonly<Ref<boolean>>;
+  /** Registers the worker once; resolves when registration finished or failed (`state` says which). */
+  register(): Promise<void>;
+  setAttemptInProgress(isInProgress: boolean): void;
+  /** Lets the waiting version take over, then reloads. Refused (false) during an attempt or with no update waiting. */
+  applyUpdate(): boolean;
+}
+
+export function createAppUpdater(worker: ServiceWorkerHandle | null, reload: () => void = () => window.location.reload()): AppUpdater {
+  const state = ref<State>('idle');
+  const error = ref<Error | null>(null);
+  const isUpdateWaiting = ref(false);
+  const isAttemptInProgress = ref(false);
+  let isReloadRequested = false;
+
+  worker?.addEventListener('waiting', () => {
     isUpdateWaiting.value = true;
   });
-  try {
-    await workbox.register();
-    state.value = 'done';
-  } catch (cause) {
-    state.value = 'error';
-    error.value = cause instanceof Error ? cause : new Error(String(cause));
-  }
-  window.addEventListener('online', () => void workbox?.update().catch(() => undefined));
-}
+  // Only the update this page asked for may reload it; the first install's
+  // clients.claim() also fires 'controlling' and must not.
+  worker?.addEventListener('controlling', () => {
+    if (isReloadRequested) reload();
+  });
 
-export function setAttemptInProgress(isInProgress: boolean): void {
-  isAttemptInProgress.value = isInProgress;
-}
-
-/**
- * Lets the waiting version take over and reloads once it controls the page.
- * Refused (returns false) while an attempt is in progress or when no update waits.
- */
-export function applyUpdate(): boolean {
-  if (!workbox || !isUpdateWaiting.value || isAttemptInProgress.value) return false;
-  workbox.addEventListener('controlling', () => window.location.reload());
-  workbox.messageSkipWaiting();
-  return true;
-}
-
-export function useAppUpdate() {
   return {
     state: readonly(state),
     error: readonly(error),
     isUpdateWaiting: readonly(isUpdateWaiting),
     isAttemptInProgress: readonly(isAttemptInProgress),
-    applyUpdate,
-    setAttemptInProgress,
+    async register() {
+      if (state.value !== 'idle') return;
+      if (!worker) {
+        state.value = 'error';
+        error.value = new Error('service workers are unavailable here (not a secure context?)');
+        return;
+      }
+      state.value = 'loading';
+      try {
+        await worker.register();
+        state.value = 'done';
+      } catch (cause) {
+        state.value = 'error';
+        error.value = cause instanceof Error ? cause : new Error(String(cause));
+      }
+    },
+    setAttemptInProgress(isInProgress) {
+      isAttemptInProgress.value = isInProgress;
+    },
+    applyUpdate() {
+      if (!worker || !isUpdateWaiting.value || isAttemptInProgress.value) return false;
+      isReloadRequested = true;
+      worker.messageSkipWaiting();
+      return true;
+    },
   };
+}
+
+let shared: AppUpdater | null = null;
+
+/** The PWA's one updater, over `/sw.js`. */
+export function useAppUpdate(): AppUpdater {
+  if (!shared) {
+    const hasServiceWorker = typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
+    const worker = hasServiceWorker ? new Workbox('/sw.js', { scope: '/' }) : null;
+    shared = createAppUpdater(worker);
+    if (worker && typeof window !== 'undefined') {
+      window.addEventListener('online', () => void worker.update().catch(() => undefined));
+    }
+  }
+  return shared;
+}
+
+/** Registers the service worker (production builds only; see main.ts). */
+export function registerServiceWorker(): Promise<void> {
+  return useAppUpdate().register();
+}
+
+/** For the candidate area: hold back updates while an attempt runs. */
+export function setAttemptInProgress(isInProgress: boolean): void {
+  useAppUpdate().setAttemptInProgress(isInProgress);
 }

@@ -3,8 +3,8 @@
  * `window.faceHarness`, which the e2e test and the benchmark drive through
  * Playwright's `page.evaluate`.
  */
-import { createFaceDetector, meanLuma, estimateYaw, type FaceModel, type ProctoringFaceDetector } from '../../client/proctoring/face-detector';
-import { createFaceMonitor, DEFAULT_PROCTORING_POLICY, modelForSample, type FaceViolationSignal } from '../../client/proctoring/face-monitor';
+import { createFaceDetector, createFaceWorkerClient, estimateYaw, meanLuma, startFaceSampling, type FaceModel, type FaceSample, type FaceWorkerClient, type ProctoringFaceDetector } from '../../client/proctoring/face-detector';
+import { createFaceMonitor, DEFAULT_PROCTORING_POLICY, modelForSample, type FaceMonitor, type FaceViolationSignal } from '../../client/proctoring/face-monitor';
 
 const detectors = new Map<FaceModel, ProctoringFaceDetector>();
 const longTasks: number[] = [];
@@ -43,11 +43,62 @@ function letterbox(image: HTMLImageElement, width: number, height: number): HTML
   return canvas;
 }
 
+async function startCamera(): Promise<HTMLVideoElement> {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = stream;
+  await video.play();
+  return video;
+}
+
 let clock = 0;
 
+interface MonitorRun {
+  samples: number;
+  /** CPU time per sample, main thread and worker together. */
+  msPerSample: number;
+  mainThreadMsPerSample: number;
+  longestTaskMs: number;
+  faceCounts: number[];
+  signals: FaceViolationSignal[];
+  errors: string[];
+}
+
+let faceWorkers: Promise<FaceWorkerClient> | null = null;
+
+/** The face workers, one per model, started once. */
+function faceWorkerClient(): Promise<FaceWorkerClient> {
+  faceWorkers ??= createFaceWorkerClient(() => new Worker('/face-worker.js', { type: 'module' }), { models: ['short', 'full'] });
+  return faceWorkers;
+}
+
+/** Detection and luma on the main thread, the simplest thing a page could do: kept to show what the workers save. */
+async function mainThreadLoop(video: HTMLVideoElement, monitor: FaceMonitor, durationMs: number, record: (sample: FaceSample, mainThreadMs: number) => void): Promise<void> {
+  const policy = DEFAULT_PROCTORING_POLICY;
+  const thumbnail = document.createElement('canvas');
+  thumbnail.width = 32;
+  thumbnail.height = 24;
+  const context = thumbnail.getContext('2d', { willReadFrequently: true })!;
+  const byModel = { short: await detector('short'), full: await detector('full') };
+  const started = performance.now();
+  for (let index = 0; performance.now() - started < durationMs; index++) {
+    const now = performance.now();
+    const model = modelForSample(index, policy);
+    const found = byModel[model].detect(video, now);
+    context.drawImage(video, 0, 0, 32, 24);
+    const luma = meanLuma(context.getImageData(0, 0, 32, 24));
+    const [first] = found.faces;
+    monitor.observe({ timestampMs: now, faceCount: found.faces.length, yawDegrees: first ? estimateYaw(first.keypoints) : null, luma, isCameraAlive: true, model });
+    record({ ...found, model, luma, frameWidth: video.videoWidth, frameHeight: video.videoHeight, workerMs: 0 }, performance.now() - now);
+    await new Promise((r) => setTimeout(r, Math.max(0, now + policy.sampleIntervalMs - performance.now())));
+  }
+}
+
 const harness = {
-  async prepare(models: FaceModel[]): Promise<void> {
+  async prepare(models: FaceModel[], options: { withWorkers?: boolean } = {}): Promise<void> {
     for (const model of models) await detector(model);
+    if (options.withWorkers) await faceWorkerClient();
   },
   /** Faces found in a photo at its own size. */
   async countFaces(model: FaceModel, url: string): Promise<{ count: number; yaws: (number | null)[]; scores: number[] }> {
@@ -67,13 +118,20 @@ const harness = {
     }
     return times;
   },
+  /** Keeps the camera running for `ms` with no analysis: the baseline cost of capture alone. */
+  async cameraIdle(ms: number): Promise<void> {
+    const video = await startCamera();
+    await new Promise((r) => setTimeout(r, ms));
+    for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
+  },
+  /** Longest main-thread task seen so far, e.g. while the models loaded. */
+  longestTaskMs(): number {
+    return Math.max(0, ...longTasks);
+  },
   /** Starts the camera (Chromium's fake device in tests) and returns faces and luma of one frame. */
   async cameraFrame(model: FaceModel): Promise<{ count: number; luma: number; width: number; height: number }> {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
-    const video = document.createElement('video');
-    video.muted = true;
-    video.srcObject = stream;
-    await video.play();
+    const video = await startCamera();
+    const stream = video.srcObject as MediaStream;
     const d = await detector(model);
     const found = d.detect(video, performance.now());
     const canvas = document.createElement('canvas');
@@ -87,45 +145,48 @@ const harness = {
     return { count: found.faces.length, luma, ...size };
   },
   /**
-   * Runs the face monitor on a photo at the policy's sampling rate for
-   * `durationMs`, as an exam page would, and reports the longest main-thread
-   * task and the per-sample cost.
+   * Runs the face monitor on the camera for `durationMs` at the policy's rate,
+   * as an exam page would: with the app's sampling loop and face workers, or
+   * (for comparison) detecting on the main thread. Reports the longest
+   * main-thread task and the cost per sample (main thread + worker).
    */
-  async runMonitor(url: string, width: number, height: number, durationMs: number): Promise<{ samples: number; msPerSample: number; longestTaskMs: number; signals: FaceViolationSignal[] }> {
+  async runMonitor(durationMs: number, where: 'main' | 'worker'): Promise<MonitorRun> {
     const policy = DEFAULT_PROCTORING_POLICY;
-    const short = await detector('short');
-    const full = await detector('full');
-    const frame = letterbox(await loadImage(url), width, height);
-    const thumbnail = document.createElement('canvas');
-    thumbnail.width = 32;
-    thumbnail.height = 24;
-    const thumbnailContext = thumbnail.getContext('2d', { willReadFrequently: true })!;
+    const video = await startCamera();
     const signals: FaceViolationSignal[] = [];
     const monitor = createFaceMonitor(policy, (signal) => signals.push(signal));
+    const run: MonitorRun = { samples: 0, msPerSample: 0, mainThreadMsPerSample: 0, longestTaskMs: 0, faceCounts: [], signals, errors: [] };
+    let mainMs = 0;
+    let workerMs = 0;
+    const record = (sample: FaceSample, mainThreadMs: number) => {
+      run.samples++;
+      run.faceCounts.push(sample.faces.length);
+      mainMs += mainThreadMs;
+      workerMs += sample.workerMs;
+    };
     longTasks.length = 0;
-    let samples = 0;
-    let busyMs = 0;
-    const started = performance.now();
-    await new Promise<void>((done) => {
-      const timer = setInterval(() => {
-        const now = performance.now();
-        if (now - started > durationMs) {
-          clearInterval(timer);
-          done();
-          return;
-        }
-        const model = modelForSample(samples, policy);
-        const found = (model === 'full' ? full : short).detect(frame, now);
-        thumbnailContext.drawImage(frame, 0, 0, 32, 24);
-        const luma = meanLuma(thumbnailContext.getImageData(0, 0, 32, 24));
-        const [first] = found.faces;
-        monitor.observe({ timestampMs: now, faceCount: found.faces.length, yawDegrees: first ? estimateYaw(first.keypoints) : null, luma, isCameraAlive: true, model });
-        samples++;
-        busyMs += performance.now() - now;
-      }, policy.sampleIntervalMs);
-    });
+    if (where === 'worker') {
+      const workers = await faceWorkerClient();
+      const sampling = startFaceSampling({
+        video,
+        workers,
+        monitor,
+        policy,
+        modelForSample: (index) => modelForSample(index, policy),
+        onSample: record,
+        onError: (error) => run.errors.push(String(error)),
+      });
+      await new Promise((r) => setTimeout(r, durationMs));
+      await sampling.stop();
+    } else {
+      await mainThreadLoop(video, monitor, durationMs, record);
+    }
+    for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
     await new Promise((r) => setTimeout(r, 100)); // let the observer deliver the last entries
-    return { samples, msPerSample: busyMs / Math.max(1, samples), longestTaskMs: Math.max(0, ...longTasks), signals };
+    run.mainThreadMsPerSample = mainMs / Math.max(1, run.samples);
+    run.msPerSample = (mainMs + workerMs) / Math.max(1, run.samples);
+    run.longestTaskMs = Math.max(0, ...longTasks);
+    return run;
   },
 };
 

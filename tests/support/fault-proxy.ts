@@ -67,8 +67,12 @@ export function seededRandom(seed: number): () => number {
 function cut(socket: Socket): void {
   if (socket.destroyed) return;
   // An RST, as a dropped link or a middlebox would send, rather than a polite FIN.
-  if (typeof socket.resetAndDestroy === 'function' && socket.readyState !== 'opening') socket.resetAndDestroy();
-  else socket.destroy();
+  try {
+    if (typeof socket.resetAndDestroy === 'function' && socket.readyState !== 'opening') socket.resetAndDestroy();
+    else socket.destroy();
+  } catch {
+    socket.destroy();
+  }
 }
 
 /** Starts a proxy in front of `targetHost:targetPort`. */
@@ -82,18 +86,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const counters: FaultCounters = { connections: 0, passed: 0, reset: 0, stalled: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
   const open = new Set<{ client: Socket; upstream: Socket; timer?: NodeJS.Timeout }>();
 
-  const server: Server = createServer((client) => {
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     if (mode === 'down') {
       counters.refused++;
       cut(client);
       return;
     }
     counters.connections++;
-    const upstream = new Socket();
+    const upstream = new Socket({ allowHalfOpen: true });
     const pair: { client: Socket; upstream: Socket; timer?: NodeJS.Timeout; isFaulted?: boolean } = { client, upstream };
     open.add(pair);
     let isStalled = false;
-    const held: { to: Socket; chunk: Buffer; isUp: boolean }[] = [];
+    // Chunks (or, as null, a half-close) that arrived during a stall, in order.
+    const held: { to: Socket; chunk: Buffer | null; isUp: boolean }[] = [];
 
     const finish = () => {
       if (!open.has(pair)) return;
@@ -136,7 +141,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           pair.timer = setTimeout(() => {
             isStalled = false;
             pair.timer = undefined;
-            for (const item of held.splice(0)) if (!item.to.destroyed) deliver(item.to, item.chunk, item.isUp);
+            for (const item of held.splice(0)) {
+              if (item.to.destroyed) continue;
+              if (item.chunk) deliver(item.to, item.chunk, item.isUp);
+              else item.to.end();
+            }
             if (!client.destroyed) client.resume();
             if (!upstream.destroyed) upstream.resume();
           }, stallMin + Math.floor(random() * (stallMax - stallMin)));
@@ -153,8 +162,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     client.on('close', finish);
     upstream.on('close', finish);
     // Half-closes are passed on so that HTTP framing is not disturbed in pass mode.
-    client.on('end', () => { if (!isStalled) upstream.end(); });
-    upstream.on('end', () => { if (!isStalled) client.end(); });
+    client.on('end', () => (isStalled ? held.push({ to: upstream, chunk: null, isUp: true }) : upstream.end()));
+    upstream.on('end', () => (isStalled ? held.push({ to: client, chunk: null, isUp: false }) : client.end()));
     upstream.connect(options.targetPort, targetHost);
   });
 

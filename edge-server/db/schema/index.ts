@@ -9,3 +9,5 @@ export * from './downlink-state';
 export * from './sessions';
 export * from './sealed-packages';
 export * from './released-keys';
+export * from './candidate';
+export * from './proctor';

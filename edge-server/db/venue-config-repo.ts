@@ -1,0 +1,40 @@
+/** The venue's identity row: id, public key, hub URL, enrolment. */
+import { eq } from 'drizzle-orm';
+import type { VenueDatabase } from './client';
+import { venueConfig } from './schema';
+
+const ROW = 1;
+
+export interface VenueConfig {
+  venueId: string;
+  publicKey: string;
+  hubUrl: string | null;
+  isEnrolled: boolean;
+  enrolledAt: number | null;
+}
+
+export class VenueConfigRepository {
+  readonly #db: VenueDatabase;
+
+  constructor(db: VenueDatabase) {
+    this.#db = db;
+  }
+
+  get(): VenueConfig | undefined {
+    const row = this.#db.orm.select().from(venueConfig).where(eq(venueConfig.id, ROW)).get();
+    if (!row) return undefined;
+    return { venueId: row.venueId, publicKey: row.publicKey, hubUrl: row.hubUrl, isEnrolled: row.isEnrolled, enrolledAt: row.enrolledAt };
+  }
+
+  create(config: { venueId: string; publicKey: string; hubUrl: string | null }, now: number): void {
+    this.#db.orm.insert(venueConfig).values({ id: ROW, ...config, isEnrolled: false, createdAt: now }).run();
+  }
+
+  setHubUrl(hubUrl: string | null): void {
+    this.#db.orm.update(venueConfig).set({ hubUrl }).where(eq(venueConfig.id, ROW)).run();
+  }
+
+  markEnrolled(now: number): void {
+    this.#db.orm.update(venueConfig).set({ isEnrolled: true, enrolledAt: now }).where(eq(venueConfig.id, ROW)).run();
+  }
+}

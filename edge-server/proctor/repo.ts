@@ -1,0 +1,152 @@
+/**
+ * Reads and writes for proctor sign-ins and device contact (tables in
+ * db/schema/proctor.ts), and the read-only lookups the proctor side needs from the rest
+ * of the venue database: sessions, the venue log of an attempt or of a room's
+ * non-attempt proctor events, candidate PCs and released keys.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { EventBody } from '../../sync/events';
+import type { Session } from '../../sync/roster';
+import type { VenueDatabase } from '../db/client';
+
+export interface ProctorSessionRow {
+  tokenHash: string;
+  username: string;
+  deviceId: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface LoginFailureRow {
+  key: string;
+  failures: number;
+  windowStartedAt: number;
+}
+
+/** One venue log row with its body parsed. */
+export interface LogEntry {
+  venueSeq: number;
+  deviceId: string;
+  receivedAt: number;
+  body: EventBody;
+}
+
+type RawLogRow = { venueSeq: number; deviceId: string; receivedAt: number; body: string };
+const parseRow = (row: RawLogRow): LogEntry => ({ venueSeq: row.venueSeq, deviceId: row.deviceId, receivedAt: row.receivedAt, body: JSON.parse(row.body) as EventBody });
+
+export class ProctorRepository {
+  readonly #insertSession: Statement<ProctorSessionRow>;
+  readonly #sessionByToken: Statement<[string], ProctorSessionRow>;
+  readonly #revoke: Statement<[number, string]>;
+  readonly #devicesOf: Statement<[], { deviceId: string; username: string }>;
+  readonly #failure: Statement<[string], LoginFailureRow>;
+  readonly #setFailure: Statement<LoginFailureRow>;
+  readonly #clearFailure: Statement<[string]>;
+  readonly #touch: Statement<[string, number]>;
+  readonly #contact: Statement<[string], { lastSeenAt: number }>;
+  readonly #sessions: Statement<[], { session: string }>;
+  readonly #attemptRows: Statement<[string], RawLogRow>;
+  readonly #roomRows: Statement<[], RawLogRow>;
+  readonly #lastVenueSeq: Statement<[], { venueSeq: number | null }>;
+  readonly #candidateDevice: Statement<[string], { deviceId: string }>;
+  readonly #venueIdentity: Statement<[], { venueId: string; createdAt: number }>;
+
+  constructor(db: VenueDatabase) {
+    const { sqlite } = db;
+    this.#insertSession = sqlite.prepare(
+      `INSERT INTO proctor_sessions (token_hash, username, device_id, created_at, revoked_at)
+       VALUES (@tokenHash, @username, @deviceId, @createdAt, @revokedAt)`,
+    );
+    this.#sessionByToken = sqlite.prepare(
+      'SELECT token_hash AS tokenHash, username, device_id AS deviceId, created_at AS createdAt, revoked_at AS revokedAt FROM proctor_sessions WHERE token_hash = ?',
+    );
+    this.#revoke = sqlite.prepare('UPDATE proctor_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL');
+    this.#devicesOf = sqlite.prepare('SELECT DISTINCT device_id AS deviceId, username FROM proctor_sessions');
+    this.#failure = sqlite.prepare('SELECT key, failures, window_started_at AS windowStartedAt FROM proctor_login_failures WHERE key = ?');
+    this.#setFailure = sqlite.prepare(
+      `INSERT INTO proctor_login_failures (key, failures, window_started_at) VALUES (@key, @failures, @windowStartedAt)
+       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_started_at = excluded.window_started_at`,
+    );
+    this.#clearFailure = sqlite.prepare('DELETE FROM proctor_login_failures WHERE key = ?');
+    this.#touch = sqlite.prepare(
+      `INSERT INTO device_contacts (device_id, last_seen_at) VALUES (?, ?)
+       ON CONFLICT (device_id) DO UPDATE SET last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
+    );
+    this.#contact = sqlite.prepare('SELECT last_seen_at AS lastSeenAt FROM device_contacts WHERE device_id = ?');
+    this.#sessions = sqlite.prepare('SELECT session FROM sessions ORDER BY starts_at DESC');
+    this.#attemptRows = sqlite.prepare(
+      'SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log WHERE attempt_id = ? ORDER BY venue_seq',
+    );
+    this.#roomRows = sqlite.prepare(
+      `SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log
+       WHERE attempt_id IS NULL AND type IN ('proctor.check-in', 'proctor.identity-verified', 'proctor.move-seat', 'proctor.incident', 'proctor.appeal-acknowledged')
+       ORDER BY venue_seq`,
+    );
+    this.#lastVenueSeq = sqlite.prepare('SELECT max(venue_seq) AS venueSeq FROM venue_log');
+    this.#candidateDevice = sqlite.prepare('SELECT device_id AS deviceId FROM candidate_sessions WHERE attempt_id = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1');
+    this.#venueIdentity = sqlite.prepare('SELECT venue_id AS venueId, created_at AS createdAt FROM venue_config WHERE id = 1');
+  }
+
+  openSession(row: Omit<ProctorSessionRow, 'revokedAt'>): void {
+    this.#insertSession.run({ ...row, revokedAt: null });
+  }
+
+  sessionByTokenHash(tokenHash: string): ProctorSessionRow | undefined {
+    return this.#sessionByToken.get(tokenHash);
+  }
+
+  revokeSession(tokenHash: string, now: number): void {
+    this.#revoke.run(now, tokenHash);
+  }
+
+  /** Every (tablet device, proctor) pair ever signed in: a binding outlives the sign-in, so late deliveries still count. */
+  tabletBindings(): { deviceId: string; username: string }[] {
+    return this.#devicesOf.all();
+  }
+
+  loginFailures(key: string): LoginFailureRow | undefined {
+    return this.#failure.get(key);
+  }
+
+  setLoginFailures(row: LoginFailureRow): void {
+    this.#setFailure.run(row);
+  }
+
+  clearLoginFailures(key: string): void {
+    this.#clearFailure.run(key);
+  }
+
+  touchDevice(deviceId: string, at: number): void {
+    this.#touch.run(deviceId, at);
+  }
+
+  lastContact(deviceId: string): number | undefined {
+    return this.#contact.get(deviceId)?.lastSeenAt;
+  }
+
+  sessions(): Session[] {
+    return this.#sessions.all().map((row) => JSON.parse(row.session) as Session);
+  }
+
+  attemptLog(attemptId: string): LogEntry[] {
+    return this.#attemptRows.all(attemptId).map(parseRow);
+  }
+
+  /** Check-ins, identity checks, seat moves, incidents and appeal acknowledgements (events without an attempt). */
+  roomEvents(): LogEntry[] {
+    return this.#roomRows.all().map(parseRow);
+  }
+
+  lastVenueSeq(): number {
+    return this.#lastVenueSeq.get()?.venueSeq ?? 0;
+  }
+
+  /** The PC currently signed in for an attempt, if any. */
+  candidateDevice(attemptId: string): string | undefined {
+    return this.#candidateDevice.get(attemptId)?.deviceId;
+  }
+
+  venueIdentity(): { venueId: string; createdAt: number } | undefined {
+    return this.#venueIdentity.get();
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * A room as the proctor's tablet shows it, derived on every read from the venue log by
+ * the fold (never stored, so it cannot drift): each seat's one status, the candidates
+ * rostered in the room, the violation feed, technical appeals and the incident log.
+ */
+import { foldAttempt, remainingMs, type AttemptState } from '../../sync/fold';
+import type { RosterCandidate, Session } from '../../sync/roster';
+import { attemptIdFor, isTrustedEvent } from './clock';
+import type { LogEntry } from './repo';
+
+/** A PC silent for longer than this during an attempt shows as "not heard from". */
+export const NOT_HEARD_FROM_AFTER_MS = 45_000;
+
+export type SeatStatus = 'empty' | 'checked-in' | 'identity-to-verify' | 'ready' | 'in-progress' | 'paused' | 'not-heard-from' | 'finished' | 'removed';
+
+export interface CandidateView {
+  candidateId: string;
+  attemptId: string;
+  iin: string;
+  fullName: string;
+  language: 'kk' | 'ru';
+  accommodations: string[];
+  rosterSeatId: string;
+  seatId: string;
+  status: SeatStatus;
+  attemptStatus: AttemptState['status'];
+  isCheckedIn: boolean;
+  isIdentityVerified: boolean;
+  hasRosterPhoto: boolean;
+  hasIdentityPhoto: boolean;
+  remainingMs: number | null;
+  answeredCount: number;
+  itemCount: number | null;
+  lastContactAt: number | null;
+  openViolationCount: number;
+}
+
+export interface SeatView {
+  seatId: string;
+  label: string;
+  row: number;
+  col: number;
+  status: SeatStatus;
+  candidateId: string | null;
+}
+
+export interface ViolationView {
+  attemptId: string;
+  candidateId: string;
+  seatId: string;
+  deviceId: string;
+  violationId: string;
+  kind: string;
+  startedAt: number;
+  durationMs: number | null;
+  isOpen: boolean;
+  hasEvidence: boolean;
+  review: 'confirmed' | 'dismissed' | null;
+}
+
+export interface AppealView {
+  attemptId: string;
+  candidateId: string;
+  seatId: string;
+  appealId: string;
+  itemIds: string[];
+  ground: string;
+  text: string | null;
+  at: number;
+  isAcknowledged: boolean;
+}
+
+export interface IncidentView {
+  incidentId: string;
+  category: string;
+  text: string;
+  at: number;
+}
+
+export interface RoomView {
+  sessionId: string;
+  roomId: string;
+  roomName: string;
+  /** The venue log position this view was derived at; the stream sends a new view when it moves. */
+  venueSeq: number;
+  now: number;
+  isReleased: boolean;
+  seats: SeatView[];
+  candidates: CandidateView[];
+  violations: ViolationView[];
+  appeals: AppealView[];
+  incidents: IncidentView[];
+}
+
+/** What the derivation reads; the service supplies it from the venue database. */
+export interface RoomSources {
+  session: Session;
+  roomId: string;
+  venueDeviceId: string | null;
+  trustedTablets: ReadonlySet<string>;
+  attemptLog(attemptId: string): LogEntry[];
+  roomEvents: readonly LogEntry[];
+  lastContact(attemptId: string, attemptDeviceIds: readonly string[]): number | null;
+  itemCount: number | null;
+  isReleased: boolean;
+  venueSeq: number;
+  now: number;
+}
+
+function fullName(candidate: RosterCandidate): string {
+  return [candidate.lastName, candidate.firstName, candidate.middleName].filter(Boolean).join(' ');
+}
+
+function seatStatusOf(view: Omit<CandidateView, 'status'>, now: number): SeatStatus {
+  switch (view.attemptStatus) {
+    case 'removed':
+      return 'removed';
+    case 'finished':
+      return 'finished';
+    case 'in-progress':
+    case 'paused':
+      if (view.lastContactAt !== null && now - view.lastContactAt > NOT_HEARD_FROM_AFTER_MS) return 'not-heard-from';
+      return view.attemptStatus;
+    case 'authorised':
+      return 'ready';
+    default:
+      if (view.isIdentityVerified) return 'ready';
+      if (view.hasIdentityPhoto) return 'identity-to-verify';
+      return view.isCheckedIn ? 'checked-in' : 'empty';
+  }
+}
+
+/** Derives the room's view from the venue log. */
+export function deriveRoomView(sources: RoomSources): RoomView {
+  const { session, roomId, trustedTablets, now } = sources;
+  const room = session.rooms.find((r) => r.roomId === roomId);
+  const rostered = session.candidates.filter((c) => c.roomId === roomId);
+  const rosteredIds = new Set(rostered.map((c) => c.candidateId));
+  const roomEvents = sources.roomEvents.filter((entry) => isTrustedEvent(entry, trustedTablets));
+  const checkedIn = new Set<string>();
+  const verified = new Map<string, boolean>();
+  const movedTo = new Map<string, string>();
+  const incidents: IncidentView[] = [];
+  for (const { body } of roomEvents) {
+    if (body.type === 'proctor.check-in' && body.data.roomId === roomId && rosteredIds.has(body.data.candidateId)) {
+      checkedIn.add(body.data.candidateId);
+      if (body.data.seatId) movedTo.set(body.data.candidateId, body.data.seatId);
+    } else if (body.type === 'proctor.identity-verified' && rosteredIds.has(body.data.candidateId)) {
+      verified.set(body.data.candidateId, body.data.isMatch);
+    } else if (body.type === 'proctor.move-seat' && rosteredIds.has(body.data.candidateId)) {
+      movedTo.set(body.data.candidateId, body.data.toSeatId);
+    } else if (body.type === 'proctor.incident' && body.data.roomId === roomId) {
+      incidents.push({ incidentId: body.data.incidentId, category: body.data.category, text: body.data.text, at: body.at });
+    }
+  }
+  const acknowledged = new Set(roomEvents.flatMap(({ body }) => (body.type === 'proctor.appeal-acknowledged' ? [body.data.appealId] : [])));
+  const venueDeviceIds = sources.venueDeviceId ? [sources.venueDeviceId] : [];
+  const candidates: CandidateView[] = [];
+  const violations: ViolationView[] = [];
+  const appeals: AppealView[] = [];
+  for (const candidate of rostered) {
+    const attemptId = attemptIdFor(session.sessionId, candidate.candidateId);
+    const log = sources.attemptLog(attemptId);
+    const state = foldAttempt(log.map((entry) => entry.body), { attemptId, venueDeviceIds, proctorDeviceIds: [...trustedTablets] });
+    const attemptDevices = [...new Set(log.filter((e) => e.deviceId !== sources.venueDeviceId && !trustedTablets.has(e.deviceId)).map((e) => e.deviceId))];
+    const seatId = movedTo.get(candidate.candidateId) ?? candidate.seatId;
+    const base = {
+      candidateId: candidate.candidateId, attemptId, iin: candidate.iin, fullName: fullName(candidate), language: candidate.language,
+      accommodations: candidate.accommodations, rosterSeatId: candidate.seatId, seatId, attemptStatus: state.status,
+      isCheckedIn: checkedIn.has(candidate.candidateId), isIdentityVerified: verified.get(candidate.candidateId) === true,
+      hasRosterPhoto: candidate.photo !== undefined, hasIdentityPhoto: log.some((e) => e.body.type === 'identity.photo'),
+      remainingMs: remainingMs(state.timer, now), answeredCount: Object.keys(state.answers).length, itemCount: sources.itemCount,
+      lastContactAt: sources.lastContact(attemptId, attemptDevices),
+      openViolationCount: state.violations.filter((v) => v.endedAt === null).length,
+    };
+    candidates.push({ ...base, status: seatStatusOf(base, now) });
+    for (const v of state.violations) {
+      violations.push({
+        attemptId, candidateId: candidate.candidateId, seatId, deviceId: v.deviceId, violationId: v.violationId, kind: v.kind,
+        startedAt: v.startedAt, durationMs: v.durationMs ?? now - v.startedAt, isOpen: v.endedAt === null, hasEvidence: v.hasEvidence, review: v.review,
+      });
+    }
+    for (const a of state.appeals.filter((appeal) => appeal.kind === 'technical')) {
+      appeals.push({
+        attemptId, candidateId: candidate.candidateId, seatId, appealId: a.appealId, itemIds: a.itemIds, ground: a.ground,
+        text: a.text ?? null, at: a.at, isAcknowledged: a.isAcknowledged || acknowledged.has(a.appealId),
+      });
+    }
+  }
+  const bySeat = new Map(candidates.map((c) => [c.seatId, c]));
+  const seats: SeatView[] = (room?.seats ?? []).map((seat) => {
+    const occupant = bySeat.get(seat.seatId);
+    return { seatId: seat.seatId, label: seat.label, row: seat.row, col: seat.col, status: occupant?.status ?? 'empty', candidateId: occupant?.candidateId ?? null };
+  });
+  violations.sort((a, b) => b.startedAt - a.startedAt);
+  appeals.sort((a, b) => b.at - a.at);
+  incidents.sort((a, b) => b.at - a.at);
+  return {
+    sessionId: session.sessionId, roomId, roomName: room?.name ?? roomId, venueSeq: sources.venueSeq, now, isReleased: sources.isReleased,
+    seats, candidates, violations, appeals, incidents,
+  };
+}

@@ -1,0 +1,180 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventBody } from '../../sync/events';
+import { chainBodies } from '../../sync/testkit';
+import { openTestVenue, postJson, removeDir, type TestVenue } from '../test-support';
+import type { RoomView } from './room-state';
+import { FIXTURE_SESSION_ID, PROCTORS, releaseKey, seedTwoRooms } from './test-fixture';
+
+const ATTEMPT_1 = `${FIXTURE_SESSION_ID}.cand-1`;
+const ATTEMPT_2 = `${FIXTURE_SESSION_ID}.cand-2`;
+const ROOM_1 = `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/room-1`;
+let venue: TestVenue;
+let sessionKey: string;
+const heads = new Map<string, { seq: number; hash: string }>();
+
+beforeEach(async () => {
+  heads.clear();
+  venue = openTestVenue();
+  venue.store.config.create({ venueId: 'v1', publicKey: 'test', hubUrl: null }, 1_000);
+  ({ key: sessionKey } = await seedTwoRooms(venue.store));
+});
+afterEach(() => {
+  venue.close();
+  removeDir(venue.dataDir);
+});
+
+async function signIn(who: keyof typeof PROCTORS): Promise<string> {
+  const p = PROCTORS[who];
+  const response = await postJson(venue.app, '/api/proctor/sign-in', { username: p.username, pin: p.pin, deviceId: p.tabletId });
+  expect(response.status).toBe(200);
+  return /proctor_session=([0-9a-f]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
+}
+
+type Draft = Omit<EventBody, 'seq' | 'deviceId' | 'epoch'>;
+async function pushFrom(deviceId: string, bodies: Draft[]): Promise<Response> {
+  const events = chainBodies(bodies, { deviceId, epoch: 5 }, heads.get(deviceId));
+  const response = await postJson(venue.app, '/api/device/events', { deviceId, epoch: 5, events });
+  if (response.status === 200) heads.set(deviceId, { seq: events.at(-1)!.seq, hash: events.at(-1)!.hash });
+  return response;
+}
+
+/** The venue's own events for an attempt, straight from the log. */
+function venueEvents(attemptId: string): { type: string; at: number; data: Record<string, unknown> }[] {
+  return venue.store.db.sqlite
+    .prepare("SELECT body FROM venue_log WHERE attempt_id = ? AND device_id = 'venue-v1' ORDER BY venue_seq")
+    .all(attemptId)
+    .map((row) => JSON.parse((row as { body: string }).body) as { type: string; at: number; data: Record<string, unknown> });
+}
+
+async function room(token: string, path = ROOM_1): Promise<RoomView> {
+  const response = await venue.app.request(path, { headers: { cookie: `proctor_session=${token}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as RoomView;
+}
+
+describe('proctor sign-in', () => {
+  it('sets an httpOnly SameSite=Strict cookie and lists only the assigned rooms', async () => {
+    const response = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '1111', deviceId: 'tab-1' });
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const body = (await response.json()) as { proctor: { rooms: { roomId: string }[]; displayName: string } };
+    expect(body.proctor.rooms.map((r) => r.roomId)).toEqual(['room-1']);
+    expect(body.proctor.displayName).toBe('Әсем Қайратқызы');
+  });
+
+  it('refuses a wrong PIN and an unknown user alike, then rate-limits', async () => {
+    const wrong = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '9999', deviceId: 'tab-1' });
+    const unknown = await postJson(venue.app, '/api/proctor/sign-in', { username: 'nobody', pin: '1111', deviceId: 'tab-1' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe(((await unknown.json()) as { code: string }).code);
+    for (let i = 0; i < 4; i++) await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '0000', deviceId: 'tab-1' });
+    const limited = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '1111', deviceId: 'tab-1' });
+    expect(limited.status).toBe(429);
+  });
+
+  it('refuses a malformed body with 400 and no cookie', async () => {
+    const response = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: 'abc', deviceId: 'tab-1' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('ends access at sign-out', async () => {
+    const token = await signIn('proctor1');
+    const out = await venue.app.request('/api/proctor/sign-out', { method: 'POST', headers: { cookie: `proctor_session=${token}` } });
+    expect(out.status).toBe(200);
+    const after = await venue.app.request(ROOM_1, { headers: { cookie: `proctor_session=${token}` } });
+    expect(after.status).toBe(401);
+  });
+});
+
+describe('the venue applies proctor decisions as its own timer events', () => {
+  it('authorise → timer.started with the candidate\'s duration incl. accommodations, in the same push', async () => {
+    releaseKey(venue.store, sessionKey);
+    await signIn('proctor1');
+    const now = Date.now();
+    expect((await pushFrom('tab-1', [
+      { type: 'proctor.authorise', at: now, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } },
+      { type: 'proctor.authorise', at: now, attemptId: ATTEMPT_2, data: { candidateId: 'cand-2' } },
+    ])).status).toBe(200);
+    // Read straight from the log, before any read route could author anything.
+    expect(venueEvents(ATTEMPT_1).map((e) => [e.type, e.data.durationMs])).toEqual([['timer.started', 30 * 60_000]]);
+    expect(venueEvents(ATTEMPT_2).map((e) => [e.type, e.data.durationMs])).toEqual([['timer.started', 60 * 60_000]]);
+  });
+
+  it('pause, resume, extend and remove each append the matching venue event', async () => {
+    releaseKey(venue.store, sessionKey);
+    const token = await signIn('proctor1');
+    const at = Date.now();
+    await pushFrom('tab-1', [{ type: 'proctor.authorise', at, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
+    await pushFrom('tab-1', [{ type: 'proctor.pause', at, attemptId: ATTEMPT_1, data: { reason: 'fire alarm' } }]);
+    expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('paused');
+    await pushFrom('tab-1', [{ type: 'proctor.resume', at, attemptId: ATTEMPT_1, data: {} }]);
+    await pushFrom('tab-1', [{ type: 'proctor.extend', at, attemptId: ATTEMPT_1, data: { minutes: 30, reason: 'accommodation' } }]);
+    expect(venueEvents(ATTEMPT_1).map((e) => e.type)).toEqual(['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended']);
+    expect(venueEvents(ATTEMPT_1)[3]!.data.extraMs).toBe(30 * 60_000);
+    const view = (await room(token)).candidates.find((c) => c.candidateId === 'cand-1')!;
+    expect(view.status).toBe('in-progress');
+    expect(view.remainingMs).toBeGreaterThan(59 * 60_000);
+    await pushFrom('tab-1', [{ type: 'proctor.remove', at, attemptId: ATTEMPT_1, data: { actId: 'act-1', actType: 'prohibited-item', text: 'A phone was found.', cosigners: ['Observer'] } }]);
+    expect(venueEvents(ATTEMPT_1).at(-1)).toMatchObject({ type: 'attempt.closed', data: { reason: 'removed' } });
+    expect((await room(token)).seats.find((s) => s.seatId === 'A-01')?.status).toBe('removed');
+  });
+
+  it('authorised before the release: the timer starts when the room is next read after the release', async () => {
+    const token = await signIn('proctor1');
+    await pushFrom('tab-1', [{ type: 'proctor.authorise', at: Date.now(), attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
+    expect(venueEvents(ATTEMPT_1)).toEqual([]);
+    expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('ready');
+    releaseKey(venue.store, sessionKey);
+    expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('in-progress');
+    expect(venueEvents(ATTEMPT_1).map((e) => e.type)).toEqual(['timer.started']);
+  });
+
+  it('ignores decisions from a tablet whose proctor is not assigned to the room, and from a candidate PC', async () => {
+    releaseKey(venue.store, sessionKey);
+    await signIn('proctor2');
+    const at = Date.now();
+    expect((await pushFrom('tab-2', [{ type: 'proctor.authorise', at, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }])).status).toBe(200);
+    expect((await pushFrom('pc-a01', [{ type: 'proctor.authorise', at, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }])).status).toBe(200);
+    expect(venueEvents(ATTEMPT_1)).toEqual([]);
+    const token = await signIn('proctor1');
+    expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.attemptStatus).toBe('not-started');
+  });
+});
+
+describe('room view', () => {
+  it('derives check-in, identity check, seat move and incidents from the tablet\'s events', async () => {
+    const token = await signIn('proctor1');
+    const at = Date.now();
+    await pushFrom('tab-1', [
+      { type: 'proctor.check-in', at, data: { candidateId: 'cand-1', roomId: 'room-1', seatId: 'A-01', isDocumentChecked: true } },
+      { type: 'proctor.check-in', at, data: { candidateId: 'cand-2', roomId: 'room-1', seatId: 'A-02', isDocumentChecked: true } },
+      { type: 'proctor.move-seat', at, data: { candidateId: 'cand-2', fromSeatId: 'A-02', toSeatId: 'A-01', reason: 'broken PC' } },
+      { type: 'proctor.move-seat', at, data: { candidateId: 'cand-1', fromSeatId: 'A-01', toSeatId: 'A-02', reason: 'swap' } },
+      { type: 'proctor.incident', at, data: { incidentId: 'inc-1', roomId: 'room-1', category: 'technical', text: 'Жарық өшті' } },
+    ]);
+    await pushFrom('pc-a01', [{ type: 'identity.photo', at, attemptId: ATTEMPT_2, data: { photo: 'data:image/jpeg;base64,AAAA', faceCount: 1 } }]);
+    const view = await room(token);
+    expect(view.seats.map((s) => [s.seatId, s.candidateId, s.status])).toEqual([['A-01', 'cand-2', 'identity-to-verify'], ['A-02', 'cand-1', 'checked-in']]);
+    expect(view.incidents.map((i) => i.text)).toEqual(['Жарық өшті']);
+    await pushFrom('tab-1', [{ type: 'proctor.identity-verified', at, data: { candidateId: 'cand-2', isMatch: true } }]);
+    expect((await room(token)).seats[0]!.status).toBe('ready');
+  });
+
+  it('shows a live violation with its evidence, and a seat not heard from', async () => {
+    releaseKey(venue.store, sessionKey);
+    const token = await signIn('proctor1');
+    const at = Date.now();
+    await pushFrom('tab-1', [{ type: 'proctor.authorise', at, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
+    await pushFrom('pc-a01', [{ type: 'violation.started', at, attemptId: ATTEMPT_1, data: { violationId: 'v1', kind: 'no-face', evidence: 'data:image/jpeg;base64,BBBB' } }]);
+    const view = await room(token);
+    expect(view.violations).toMatchObject([{ candidateId: 'cand-1', kind: 'no-face', isOpen: true, hasEvidence: true }]);
+    const evidence = await venue.app.request(`${ROOM_1}/candidates/cand-1/violations/v1/evidence`, { headers: { cookie: `proctor_session=${token}` } });
+    expect(((await evidence.json()) as { evidence: string }).evidence).toBe('data:image/jpeg;base64,BBBB');
+    venue.store.db.sqlite.prepare("UPDATE device_contacts SET last_seen_at = ? WHERE device_id = 'pc-a01'").run(at - 120_000);
+    expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('not-heard-from');
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * The proctor side of the venue in one object: sign-in, the rooms a proctor may touch,
+ * the derived room view, photos and evidence for the identity check and the violation
+ * feed, and the ingest hook that applies proctor decisions as the venue's timer events
+ * in the same transaction as the tablet's push.
+ */
+import type { ChainedEvent } from '../../sync/events';
+import type { RosterCandidate, Session } from '../../sync/roster';
+import type { VenueStore } from '../db/store';
+import { ApiError } from '../errors';
+import type { DeviceIngest, IngestContext } from '../services/device-ingest';
+import { ProctorAuth, type ProctorIdentity } from './auth';
+import { attemptIdFor, CLOCK_PROCTOR_TYPES, VenueClockWriter } from './clock';
+import { PackageCache } from './package-cache';
+import { ProctorRepository } from './repo';
+import { deriveRoomView, type RoomView } from './room-state';
+
+export interface ProctorServiceOptions {
+  store: VenueStore;
+  ingest: DeviceIngest;
+  now?: () => number;
+}
+
+export class ProctorService {
+  readonly repo: ProctorRepository;
+  readonly auth: ProctorAuth;
+  readonly #store: VenueStore;
+  readonly #ingest: DeviceIngest;
+  readonly #now: () => number;
+  readonly #packages: PackageCache;
+  readonly #clock: VenueClockWriter;
+
+  constructor(options: ProctorServiceOptions) {
+    this.#store = options.store;
+    this.#ingest = options.ingest;
+    this.#now = options.now ?? Date.now;
+    this.repo = new ProctorRepository(options.store.db);
+    this.auth = new ProctorAuth(this.repo, this.#now);
+    this.#packages = new PackageCache(options.store);
+    this.#clock = new VenueClockWriter(options.store, this.repo, this.#packages);
+    this.#ingest.onIngested((appended, context) => this.#onIngested(appended, context));
+  }
+
+  /** Throws 403 unless the proctor is assigned to the room; returns the session. */
+  assertAssigned(identity: ProctorIdentity, sessionId: string, roomId: string): Session {
+    const isAssigned = identity.rooms.some((room) => room.sessionId === sessionId && room.roomId === roomId);
+    if (!isAssigned) throw new ApiError(403, 'not-your-room', 'This room is not assigned to you.');
+    const session = this.repo.sessions().find((s) => s.sessionId === sessionId);
+    if (!session) throw new ApiError(404, 'no-session', 'The session is no longer held at this venue.');
+    return session;
+  }
+
+  /** Tablets signed in by a proctor assigned to this room: only their `proctor.*` events count for it. */
+  trustedTablets(session: Session, roomId: string): Set<string> {
+    const proctors = new Set(session.proctors.filter((p) => p.roomIds.includes(roomId)).map((p) => p.username));
+    return new Set(this.repo.tabletBindings().filter((b) => proctors.has(b.username)).map((b) => b.deviceId));
+  }
+
+  /** The room as the tablet shows it, after the venue has authored any clock events now due. */
+  roomView(session: Session, roomId: string): RoomView {
+    const trusted = this.trustedTablets(session, roomId);
+    this.#authorDue(session, roomId, trusted);
+    const now = this.#now();
+    const venueChain = this.#clock.venueChain();
+    return deriveRoomView({
+      session, roomId, venueDeviceId: venueChain?.deviceId ?? null, trustedTablets: trusted,
+      attemptLog: (attemptId) => this.repo.attemptLog(attemptId),
+      roomEvents: this.repo.roomEvents(),
+      lastContact: (attemptId, devices) => {
+        const pc = this.repo.candidateDevice(attemptId);
+        const times = [...new Set([...(pc ? [pc] : []), ...devices])].map((d) => this.repo.lastContact(d)).filter((t): t is number => t !== undefined);
+        return times.length > 0 ? Math.max(...times) : null;
+      },
+      itemCount: this.#packages.itemCount(session.sessionId),
+      isReleased: this.#store.downlink.releasedKey(session.sessionId) !== undefined,
+      venueSeq: this.repo.lastVenueSeq(),
+      now,
+    });
+  }
+
+  lastVenueSeq(): number {
+    return this.repo.lastVenueSeq();
+  }
+
+  /** The roster photo and the PC's latest identity photo of a candidate in the room. */
+  photos(session: Session, roomId: string, candidateId: string): { rosterPhoto: string | null; identityPhoto: string | null } {
+    const candidate = this.#candidateInRoom(session, roomId, candidateId);
+    const log = this.repo.attemptLog(attemptIdFor(session.sessionId, candidateId));
+    const photo = log.map((e) => e.body).filter((b) => b.type === 'identity.photo').at(-1);
+    return { rosterPhoto: candidate.photo ?? null, identityPhoto: photo?.type === 'identity.photo' ? photo.data.photo : null };
+  }
+
+  /** A violation's evidence thumbnail, for a candidate in the room. */
+  evidence(session: Session, roomId: string, candidateId: string, violationId: string): string {
+    this.#candidateInRoom(session, roomId, candidateId);
+    const log = this.repo.attemptLog(attemptIdFor(session.sessionId, candidateId));
+    const started = log.map((e) => e.body).find((b) => b.type === 'violation.started' && b.data.violationId === violationId);
+    if (started?.type !== 'violation.started' || !started.data.evidence) throw new ApiError(404, 'no-evidence', 'This violation has no evidence thumbnail.');
+    return started.data.evidence;
+  }
+
+  #candidateInRoom(session: Session, roomId: string, candidateId: string): RosterCandidate {
+    const candidate = session.candidates.find((c) => c.candidateId === candidateId && c.roomId === roomId);
+    if (!candidate) throw new ApiError(404, 'not-in-room', 'No such candidate in this room.');
+    return candidate;
+  }
+
+  /** Clock events that became due by time alone (a release, a deadline): pushed through the ordinary ingest. */
+  #authorDue(session: Session, roomId: string, trusted: ReadonlySet<string>): void {
+    const now = this.#now();
+    for (const candidate of session.candidates.filter((c) => c.roomId === roomId)) {
+      const due = this.#clock.dueChain(session, candidate, trusted, now);
+      if (due.length > 0) {
+        this.#ingest.push({ deviceId: due[0]!.deviceId, epoch: due[0]!.epoch, events: due });
+      }
+    }
+  }
+
+  /**
+   * Runs inside every accepted push's transaction: records the contact, and for each
+   * attempt touched by a proctor decision or the candidate's finish, appends the venue's
+   * clock events now due, in the same transaction (so the tablet's receipt implies them).
+   */
+  #onIngested(appended: readonly ChainedEvent[], context: IngestContext): void {
+    this.repo.touchDevice(context.deviceId, context.receivedAt);
+    const attemptIds = new Set(appended.filter((e) => e.attemptId && (CLOCK_PROCTOR_TYPES.has(e.type) || e.type === 'attempt.finished')).map((e) => e.attemptId!));
+    if (attemptIds.size === 0) return;
+    const sessions = this.repo.sessions();
+    for (const attemptId of attemptIds) {
+      const found = this.#findAttempt(sessions, attemptId);
+      if (!found) continue;
+      const due = this.#clock.dueChain(found.session, found.candidate, this.trustedTablets(found.session, found.candidate.roomId), context.receivedAt);
+      context.appendChain(due);
+    }
+  }
+
+  #findAttempt(sessions: readonly Session[], attemptId: string): { session: Session; candidate: RosterCandidate } | undefined {
+    for (const session of sessions) {
+      if (!attemptId.startsWith(`${session.sessionId}.`)) continue;
+      const candidate = session.candidates.find((c) => attemptIdFor(session.sessionId, c.candidateId) === attemptId);
+      if (candidate) return { session, candidate };
+    }
+    return undefined;
+  }
+}
+
+const services = new WeakMap<DeviceIngest, ProctorService>();
+
+/** The proctor service of this venue: one per ingest, so its hook is installed exactly once. */
+export function proctorService(deps: { store: VenueStore; ingest: DeviceIngest }): ProctorService {
+  let service = services.get(deps.ingest);
+  if (!service) services.set(deps.ingest, (service = new ProctorService({ store: deps.store, ingest: deps.ingest })));
+  return service;
+}

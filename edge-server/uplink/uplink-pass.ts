@@ -1,0 +1,113 @@
+/**
+ * One uplink pass: make sure the venue is enrolled, ask the hub where it stands, then
+ * send the venue log after that point in ordered batches until the hub holds all of it.
+ * Each batch is the compact venue codec, deflated, with a signed envelope carrying a
+ * fresh nonce and the signed Merkle head of the whole venue log. A 413 halves the batch
+ * (never drops it); any other failure ends the pass and the scheduler backs off.
+ */
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { encodeVenueBatch } from '../../sync/codec';
+import type { ChainedEvent } from '../../sync/events';
+import { headSigningText, type SignedHead } from '../../sync/messages';
+import type { VenueStore } from '../db/store';
+import type { VenueLogRow } from '../db/device-log';
+import type { VenueIdentity } from '../identity';
+import type { DeviceIngest } from '../services/device-ingest';
+import { HubError, newNonce, type HubClient, type UplinkCursor } from './hub-client';
+
+export interface UplinkContext {
+  store: VenueStore;
+  ingest: DeviceIngest;
+  identity: VenueIdentity;
+  hub: HubClient;
+  enrolToken?: string;
+  venueName: string;
+  now: () => number;
+}
+
+export function rowToEvent(row: VenueLogRow): ChainedEvent {
+  return { ...(JSON.parse(row.body) as object), prevHash: row.prevHash, hash: row.hash } as ChainedEvent;
+}
+
+/** The venue's signed statement of everything it holds now. */
+export function signedHead(ingest: DeviceIngest, identity: VenueIdentity, at: number): SignedHead {
+  const { size, root } = ingest.head();
+  const head = { venueId: identity.venueId, size, root, at };
+  return { ...head, signature: identity.sign(headSigningText(head)) };
+}
+
+/** Enrols on first contact if needed, then returns where the hub stands. */
+async function ensureEnrolled(context: UplinkContext): Promise<UplinkCursor> {
+  const { store, hub, enrolToken } = context;
+  if (store.config.get()?.isEnrolled) return hub.cursor();
+  try {
+    // A venue that enrolled but crashed before recording it is already known by its key.
+    const cursor = await hub.cursor();
+    store.config.markEnrolled(context.now());
+    return cursor;
+  } catch (error) {
+    if (!(error instanceof HubError) || error.status !== 401) throw error;
+    if (!enrolToken) throw new HubError(401, 'not-enrolled', 'the hub does not know this venue yet; start it once with an enrolment token (VENUE_ENROL_TOKEN)');
+  }
+  await hub.enrol(enrolToken, context.venueName);
+  store.config.markEnrolled(context.now());
+  return hub.cursor();
+}
+
+export class UplinkPass {
+  readonly #context: UplinkContext;
+  readonly #maxBatch: number;
+  #batchSize: number;
+
+  constructor(context: UplinkContext, maxBatch = 1000) {
+    this.#context = context;
+    this.#maxBatch = maxBatch;
+    this.#batchSize = maxBatch;
+  }
+
+  /** Batches refused as too large and halved so far (shown to tests and logs). */
+  splits = 0;
+
+  /** Runs until the hub holds the whole log (returns its acked venue seq) or a failure (throws). */
+  async run(): Promise<number> {
+    const { store, ingest, identity, hub, now } = this.#context;
+    const record = (receipt: UplinkCursor) => store.uplink.recordSuccess(receipt, now());
+    const start = await ensureEnrolled(this.#context);
+    record(start);
+    let acked = start.ackedVenueSeq;
+    for (;;) {
+      const rows = store.log.readAfter(acked, this.#batchSize);
+      if (rows.length === 0) return acked;
+      const fromVenueSeq = rows[0]!.venueSeq;
+      const encoded = encodeVenueBatch({ venueId: identity.venueId, fromVenueSeq, entries: rows.map((row) => ({ event: rowToEvent(row) })) });
+      const body = deflateSync(encoded);
+      const sentAt = now();
+      try {
+        const receipt = await hub.sendBatch(body, {
+          venueId: identity.venueId, nonce: newNonce(), sentAt, fromVenueSeq, count: rows.length,
+          bodySha256: createHash('sha256').update(body).digest('hex'), head: signedHead(ingest, identity, sentAt),
+        });
+        if (receipt.ackedVenueSeq <= acked) throw new HubError(200, 'no-progress', `hub acknowledged ${receipt.ackedVenueSeq} after a batch from ${fromVenueSeq}`);
+        record(receipt);
+        acked = receipt.ackedVenueSeq;
+        this.#batchSize = Math.min(this.#maxBatch, this.#batchSize * 2);
+      } catch (error) {
+        if (error instanceof HubError && error.status === 413 && rows.length > 1) {
+          this.#batchSize = Math.ceil(rows.length / 2);
+          this.splits++;
+          continue;
+        }
+        // The hub owns the cursor: on a gap or a resend conflict, ask it and go on from there.
+        if (error instanceof HubError && error.code === 'gap') {
+          const cursor = await hub.cursor();
+          if (cursor.ackedVenueSeq === acked) throw error;
+          record(cursor);
+          acked = cursor.ackedVenueSeq;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Opens the hub's database: embedded PGlite in a data folder by default (demo, development,
+ * tests), or a PostgreSQL server when a `postgres://` URL is given (production: PGlite
+ * never fsyncs, see DESIGN.md "Durability"). Committed drizzle-kit migrations are applied
+ * on every open, so a fresh folder or database is ready to use.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema';
+
+/** The hub's database (or an open transaction on it): both expose the same query builder. */
+export type HubDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface HubDatabase {
+  db: HubDb;
+  kind: 'pglite' | 'postgres';
+  /** Runs a trivial query; throws if the database is unusable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenHubDatabaseOptions {
+  /** PGlite data folder; ignored when `databaseUrl` is set. Omit both for an in-memory PGlite. */
+  dataDir?: string;
+  /** A `postgres://` URL: use a PostgreSQL server instead of PGlite. */
+  databaseUrl?: string;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+/** Opens (and migrates) the hub database. */
+export async function openHubDatabase(options: OpenHubDatabaseOptions = {}): Promise<HubDatabase> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = drizzlePostgres(pool, { schema });
+    try {
+      await migratePostgres(db, { migrationsFolder });
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return {
+      db: db as unknown as HubDb,
+      kind: 'postgres',
+      ping: async () => { await db.execute(sql`select 1`); },
+      close: () => pool.end(),
+    };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const db = drizzlePglite(client, { schema });
+  try {
+    await migratePglite(db, { migrationsFolder });
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return {
+    db: db as unknown as HubDb,
+    kind: 'pglite',
+    ping: async () => { await db.execute(sql`select 1`); },
+    close: () => client.close(),
+  };
+}

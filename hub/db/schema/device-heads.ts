@@ -1,0 +1,17 @@
+/**
+ * Per device chain, the highest gapless seq the hub holds and its hash: the hub's cursor
+ * for that chain, advanced in the same transaction as the events it covers.
+ */
+import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+
+export const deviceHeads = pgTable(
+  'device_heads',
+  {
+    deviceId: text('device_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    venueId: text('venue_id').notNull(),
+    ackedSeq: integer('acked_seq').notNull(),
+    ackedHash: text('acked_hash').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.deviceId, table.epoch] })],
+);

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
+import { bytesToHex, hexToBytes } from '../../sync/canonical';
+import { chainEvent } from '../../sync/chain';
+import { merkleRoot } from '../../sync/merkle';
+import { ApiErrorBody, UplinkReceipt } from '../../sync/messages';
+import { candidateChain } from '../../sync/testkit';
+import { createHubApp, createHubServices } from '../app';
+import { countVenueEvents, listAlarms, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
+import { testDatabaseTargets } from '../testing/databases';
+import { TestVenue } from '../testing/venue';
+
+describe.each(testDatabaseTargets())('uplink on $name', (target) => {
+  let database: HubDatabase & { drop(): Promise<void> };
+  let app: ReturnType<typeof createHubApp>;
+  let services: ReturnType<typeof createHubServices>;
+
+  beforeAll(async () => {
+    database = await target.open();
+    services = createHubServices({ database });
+    app = createHubApp({ database }, services);
+  }, 120_000);
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  /** An enrolled venue whose log holds two interleaved candidate chains. */
+  async function enrolledVenue(venueId: string): Promise<TestVenue> {
+    const venue = new TestVenue(venueId);
+    const { token } = await services.enrolment.createToken('test', { venueId });
+    const response = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId, name: venueId, publicKey: venue.publicKey }) });
+    expect(response.status).toBe(201);
+    const a = candidateChain({ deviceId: `${venueId}-pc1`, answers: 6, seed: 1 });
+    const b = candidateChain({ deviceId: `${venueId}-pc2`, answers: 6, seed: 2, attemptId: 'att-0002' });
+    venue.append(a.flatMap((event, index) => [event, b[index]!]));
+    return venue;
+  }
+
+  async function send(batch: ReturnType<TestVenue['batch']>) {
+    const response = await app.request('/api/uplink/batch', TestVenue.post(batch));
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
+  async function state(venueId: string) {
+    const head = await readVenueHead(database.db, venueId);
+    return { count: await countVenueEvents(database.db, venueId), acked: head?.ackedVenueSeq, root: head?.root };
+  }
+
+  it('accepts a good batch in two parts, and its root equals the venue signed head', async () => {
+    const venue = await enrolledVenue('v-good');
+    const first = await send(venue.batch(1, 5));
+    expect(first.status).toBe(200);
+    expect(UplinkReceipt.parse(first.body)).toMatchObject({ venueId: 'v-good', ackedVenueSeq: 5, isHeadMatched: false });
+    const second = await send(venue.batch(6, venue.log.length - 5));
+    const receipt = UplinkReceipt.parse(second.body);
+    expect(receipt.ackedVenueSeq).toBe(14);
+    expect(receipt.isHeadMatched).toBe(true);
+    expect(receipt.root).toBe(venue.head().root);
+    expect(await venueLogHashes(database.db, 'v-good')).toEqual(venue.log.map((event) => event.hash));
+    const independentRoot = bytesToHex(merkleRoot((await venueLogHashes(database.db, 'v-good')).map(hexToBytes)));
+    expect(receipt.root).toBe(independentRoot);
+
+    const cursor = await app.request('/api/uplink/cursor', { headers: venue.queryHeaders() });
+    expect(await cursor.json()).toEqual({ ackedVenueSeq: 14, root: receipt.root });
+  });
+
+  it('treats an identical resend (new nonce) as a no-op', async () => {
+    const venue = await enrolledVenue('v-resend');
+    await send(venue.batch(1, 8));
+    const before = await state('v-resend');
+    const again = await send(venue.batch(1, 8));
+    expect(again.status).toBe(200);
+    expect(UplinkReceipt.parse(again.body).ackedVenueSeq).toBe(8);
+    expect(await state('v-resend')).toEqual(before);
+    // An overlapping resend that also carries new events appends only the new ones.
+    const overlap = await send(venue.batch(5, 10));
+    expect(UplinkReceipt.parse(overlap.body).ackedVenueSeq).toBe(14);
+    expect(await countVenueEvents(database.db, 'v-resend')).toBe(14);
+  });
+
+  it('refuses a conflicting event with 409 conflict, raises an alarm and changes nothing', async () => {
+    const venue = await enrolledVenue('v-conflict');
+    await send(venue.batch(1, 6));
+    const before = await state('v-conflict');
+    const original = venue.log[3]!;
+    const { prevHash: _p, hash: _h, ...body } = original;
+    const altered = chainEvent(original.prevHash, { ...body, at: body.at + 1 } as typeof body);
+    const events = venue.log.slice(0, 8).map((event, index) => (index === 3 ? altered : event));
+    // Re-chain the altered device's later events so the batch itself is a valid chain.
+    const rechained = events.map((event) => event);
+    let hash = altered.hash;
+    for (let index = 4; index < rechained.length; index++) {
+      const event = rechained[index]!;
+      if (event.deviceId !== altered.deviceId) continue;
+      const { prevHash: _pp, hash: _hh, ...rest } = event;
+      rechained[index] = chainEvent(hash, rest as typeof body);
+      hash = rechained[index]!.hash;
+    }
+    const refused = await send(venue.batch(1, 8, { events: rechained }));
+    expect(refused.status).toBe(409);
+    expect(ApiErrorBody.parse(refused.body).code).toBe('conflict');
+    expect(await state('v-conflict')).toEqual(before);
+    const alarms = await listAlarms(database.db, 'v-conflict');
+    expect(alarms.map((alarm) => alarm.kind)).toContain('conflict');
+  });
+
+  it('refuses a batch that starts beyond the cursor with 409 gap and the cursor', async () => {
+    const venue = await enrolledVenue('v-gap');
+    await send(venue.batch(1, 4));
+    const refused = await send(venue.batch(7, 3));
+    expect(refused.status).toBe(409);
+    expect(ApiErrorBody.parse(refused.body)).toMatchObject({ code: 'gap', details: { ackedSeq: 4 } });
+    expect((await state('v-gap')).count).toBe(4);
+  });
+
+  it('refuses a forged signature with 401 and changes nothing but an alarm', async () => {
+    const venue = await enrolledVenue('v-forged');
+    await send(venue.batch(1, 4));
+    const before = await state('v-forged');
+    const batch = venue.batch(5, 4);
+    const impostor = new TestVenue('v-forged');
+    impostor.append(venue.log);
+    const forged = { ...batch, envelope: { ...batch.envelope, signature: impostor.batch(5, 4).envelope.signature } };
+    const refused = await send(forged);
+    expect(refused.status).toBe(401);
+    expect(ApiErrorBody.parse(refused.body).code).toBe('bad-signature');
+    // A genuine envelope around a swapped body is forged too.
+    const swapped = await send({ envelope: batch.envelope, body: venue.batch(5, 3).body });
+    expect(swapped.status).toBe(401);
+    expect(await state('v-forged')).toEqual(before);
+    expect((await listAlarms(database.db, 'v-forged')).filter((alarm) => alarm.kind === 'forged-batch')).toHaveLength(2);
+  });
+
+  it('refuses a replayed batch (same nonce) with 409 stale-nonce and changes nothing', async () => {
+    const venue = await enrolledVenue('v-replay');
+    const batch = venue.batch(1, 4);
+    expect((await send(batch)).status).toBe(200);
+    const before = await state('v-replay');
+    const replayed = await send(batch);
+    expect(replayed.status).toBe(409);
+    expect(ApiErrorBody.parse(replayed.body).code).toBe('stale-nonce');
+    expect(await state('v-replay')).toEqual(before);
+    expect((await listAlarms(database.db, 'v-replay')).map((alarm) => alarm.kind)).toContain('replayed-batch');
+  });
+
+  it('refuses malformed input with 400 and a reason', async () => {
+    const venue = await enrolledVenue('v-malformed');
+    const garbage = venue.envelop(deflateSync(Buffer.from('{"f":"venue-batch/1"}')), 1, 1, venue.head());
+    const notJson = await send(garbage);
+    expect(notJson.status).toBe(400);
+    expect(ApiErrorBody.parse(notJson.body).code).toBe('malformed');
+    const notDeflate = await send(venue.envelop(Buffer.from('plain text'), 1, 1, venue.head()));
+    expect(ApiErrorBody.parse(notDeflate.body)).toMatchObject({ code: 'malformed' });
+    const noEnvelope = await app.request('/api/uplink/batch', { method: 'POST', body: 'x' });
+    expect(noEnvelope.status).toBe(400);
+    expect(ApiErrorBody.parse(await noEnvelope.json()).message).toMatch(/x-uplink-envelope/);
+    expect((await state('v-malformed')).count).toBe(0);
+  });
+
+  it('answers 413 too-large over the body limit, and 401 for an unknown venue', async () => {
+    const small = createHubApp({ database, config: { uplinkBodyLimitBytes: 64 } });
+    const venue = await enrolledVenue('v-large');
+    const response = await small.request('/api/uplink/batch', TestVenue.post(venue.batch(1, 14)));
+    expect(response.status).toBe(413);
+    expect(ApiErrorBody.parse(await response.json()).code).toBe('too-large');
+    const stranger = new TestVenue('v-nobody');
+    stranger.append(venue.log);
+    const unknown = await send(stranger.batch(1, 2));
+    expect(unknown.status).toBe(401);
+    expect(ApiErrorBody.parse(unknown.body).code).toBe('unknown-venue');
+  });
+});

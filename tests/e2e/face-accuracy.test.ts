@@ -1,0 +1,113 @@
+/**
+ * The real face detector (tasks-vision wasm + our built models) in headless
+ * Chromium, on every fixture photo and on a fake camera, all from one loopback
+ * origin under a CSP that allows no other connection.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_PHOTOS, FIXTURES_DIR, measureAccuracy, offOriginRequests, openFacePage, startFacePageServer, type AccuracyRow, type FacePage, type FacePageServer } from '../support/face-harness';
+import { writePhotoAsY4m } from '../support/y4m';
+
+let server: FacePageServer;
+let scratch: string;
+
+beforeAll(async () => {
+  server = await startFacePageServer();
+  scratch = mkdtempSync(join(tmpdir(), 'face-camera-'));
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('face detection on the fixture photos', () => {
+  let facePage: FacePage;
+  let rows: AccuracyRow[];
+
+  beforeAll(async () => {
+    facePage = await openFacePage(server.origin);
+    rows = await measureAccuracy(facePage.page);
+    console.table(rows);
+  });
+
+  afterAll(async () => {
+    await facePage?.close();
+  });
+
+  const row = (photo: string) => rows.find((r) => r.photo === photo)!;
+
+  it('covers every photo in the fixtures', () => {
+    expect(rows.map((r) => r.photo)).toEqual(FIXTURE_PHOTOS.map((p) => p.file));
+  });
+
+  it.each(['astronaut.png', 'portrait_227943776_1.jpg', 'portrait_230501201_1.jpg'])('finds exactly one face in %s with short range', (photo) => {
+    expect(row(photo).short).toBe(1);
+  });
+
+  it.each(['blank.png', 'chelsea_cat.png', 'coffee.png'])('finds no face in %s with either model', (photo) => {
+    expect(row(photo)).toMatchObject({ short: 0, full: 0 });
+  });
+
+  it.each(['example_3faces.jpg', 'facereg_4faces.jpg', 'collage_3faces.png'])('sees several people in %s with either model', (photo) => {
+    expect(row(photo).short).toBeGreaterThanOrEqual(2);
+    expect(row(photo).full).toBeGreaterThanOrEqual(2);
+  });
+
+  it('finds the small, distant face in messi5.jpg with full range', () => {
+    expect(row('messi5.jpg').full).toBe(1);
+  });
+
+  it('estimates a near-frontal yaw for the astronaut, who looks at the camera', async () => {
+    const found = await facePage.page.evaluate(() => window.faceHarness.countFaces('short', '/fixtures/astronaut.png'));
+    expect(found.yaws).toHaveLength(1);
+    expect(Math.abs(found.yaws[0]!)).toBeLessThan(25);
+  });
+
+  it('loaded everything from its own origin and asked nothing of any other', () => {
+    expect(facePage.requests.some((url) => url.endsWith('/models/face_short.tflite'))).toBe(true);
+    expect(facePage.requests.some((url) => url.includes('/vision/vision_wasm'))).toBe(true);
+    expect(offOriginRequests(facePage.requests, server.origin)).toEqual([]);
+  });
+});
+
+describe('face monitor on a camera', () => {
+  async function onCamera<T>(photo: string, body: (facePage: FacePage) => Promise<T>): Promise<T> {
+    const cameraFile = join(scratch, `${photo}.y4m`);
+    writePhotoAsY4m(join(FIXTURES_DIR, photo), cameraFile, { width: 640, height: 480 });
+    const facePage = await openFacePage(server.origin, { cameraFile });
+    try {
+      return await body(facePage);
+    } finally {
+      await facePage.close();
+    }
+  }
+
+  it('sees the one candidate on the camera, in the page and in the face workers, and raises nothing', async () => {
+    await onCamera('astronaut.png', async (facePage) => {
+      const frame = await facePage.page.evaluate(() => window.faceHarness.cameraFrame('short'));
+      expect(frame).toMatchObject({ count: 1, width: 640, height: 480 });
+      expect(frame.luma).toBeGreaterThan(40);
+      const run = await facePage.page.evaluate(() => window.faceHarness.runMonitor(2500, 'worker'));
+      expect(run.errors).toEqual([]);
+      expect(run.samples).toBeGreaterThanOrEqual(3);
+      expect(run.faceCounts.every((count) => count === 1)).toBe(true);
+      expect(run.signals).toEqual([]);
+      // The workers fetched the ES-module build of the runtime, from this origin too.
+      expect(facePage.requests.some((url) => url.endsWith('/vision/vision_wasm_module_internal.wasm'))).toBe(true);
+      expect(offOriginRequests(facePage.requests, server.origin)).toEqual([]);
+    });
+  });
+
+  it('raises no-face when the seat in front of the camera stays empty', async () => {
+    await onCamera('blank.png', async (facePage) => {
+      const run = await facePage.page.evaluate(() => window.faceHarness.runMonitor(4500, 'worker'));
+      expect(run.errors).toEqual([]);
+      expect(run.faceCounts.every((count) => count === 0)).toBe(true);
+      expect(run.signals.map((s) => `${s.kind}:${s.phase}`)).toEqual(['no-face:start']);
+      expect(offOriginRequests(facePage.requests, server.origin)).toEqual([]);
+    });
+  });
+});
