@@ -96,13 +96,11 @@ async function main(): Promise<void> {
   });
   await waitHealthy(venueUrl, 'venue');
 
-  const { buildDemo } = await import('../hub/demo/index');
-  const demo = buildDemo();
-  printCredentials(demo.credentials);
+  const { buildDemoCredentials, formatCredentials } = await import('../hub/demo/index');
+  printCredentials(formatCredentials(buildDemoCredentials()));
 }
 
-type Credentials = ReturnType<typeof import('../hub/demo/index').buildDemo>['credentials'];
-function printCredentials(credentials: Credentials): void {
+function printCredentials(sheet: string): void {
   const lines = [
     '',
     'Exam venue system is running (Ctrl-C stops everything).',
@@ -112,7 +110,7 @@ function printCredentials(credentials: Credentials): void {
     `  Central staff:   ${hubUrl}/central`,
     `  Data folder:     ${dataDir}`,
     '',
-    JSON.stringify(credentials, null, 2),
+    sheet,
   ];
   console.log(lines.join('\n'));
 }

@@ -1,7 +1,9 @@
 /**
  * Saves and loads the venue log's Merkle frontier (one row). The caller saves it in the
  * same transaction as the events it covers, so a restart never has to rehash the log.
+ * Saving is a prepared statement: it runs once per ingested batch.
  */
+import type { Statement } from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import type { MerkleAccumulatorState } from '../../sync/merkle';
 import type { VenueDatabase } from './client';
@@ -11,9 +13,14 @@ const ROW = 1;
 
 export class MerkleStore {
   readonly #db: VenueDatabase;
+  readonly #save: Statement<[number, number, string, string, number]>;
 
   constructor(db: VenueDatabase) {
     this.#db = db;
+    this.#save = db.sqlite.prepare(
+      `INSERT INTO merkle_state (id, size, frontier, root, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier, root = excluded.root, updated_at = excluded.updated_at`,
+    );
   }
 
   load(): MerkleAccumulatorState {
@@ -22,7 +29,6 @@ export class MerkleStore {
   }
 
   save(state: MerkleAccumulatorState, root: string, now: number): void {
-    const values = { size: state.size, frontier: state.frontier, root, updatedAt: now };
-    this.#db.orm.insert(merkleState).values({ id: ROW, ...values }).onConflictDoUpdate({ target: merkleState.id, set: values }).run();
+    this.#save.run(ROW, state.size, JSON.stringify(state.frontier), root, now);
   }
 }

@@ -1,6 +1,7 @@
 /** Central staff: sign-in with an httpOnly SameSite=Strict cookie, and admin actions. */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { Id } from '../../sync/events';
@@ -18,6 +19,15 @@ type StaffEnv = { Variables: { staff: StaffAccountRow } };
 const Login = z.object({ username: z.string().trim().min(1).max(80), password: z.string().min(1).max(200) });
 const TokenRequest = z.object({ venueId: Id.optional(), validHours: z.number().int().min(1).max(24 * 30).optional() });
 
+/** The peer's address for rate limiting (never a client-supplied header); in-process requests have none. */
+function remoteAddress(c: Parameters<typeof getConnInfo>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'local';
+  } catch {
+    return 'local';
+  }
+}
+
 export function staffRoutes(ctx: HubContext, services: { staff: StaffService; enrolment: EnrolmentService }) {
   const requireRole = (...roles: StaffRole[]): MiddlewareHandler<StaffEnv> => async (c, next) => {
     const account = await services.staff.accountOf(getCookie(c, STAFF_COOKIE));
@@ -30,7 +40,7 @@ export function staffRoutes(ctx: HubContext, services: { staff: StaffService; en
   return new Hono<StaffEnv>()
     .post('/login', zValidator('json', Login, rejectInvalid), async (c) => {
       const { username, password } = c.req.valid('json');
-      const address = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
+      const address = remoteAddress(c);
       const session = await services.staff.login(username, password, address);
       setCookie(c, STAFF_COOKIE, session.token, {
         httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', expires: new Date(session.expiresAt),

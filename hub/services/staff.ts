@@ -53,18 +53,24 @@ export class StaffService {
   /** Signs in: returns a fresh session token for the cookie. 429 after too many failures. */
   async login(username: string, password: string, address: string): Promise<{ token: string; expiresAt: number; account: Omit<StaffAccountRow, 'passwordHash'> }> {
     const now = this.ctx.now();
-    const limitKey = `${username}\u0000${address}`;
-    const recent = (this.#failures.get(limitKey) ?? []).filter((at) => at > now - this.ctx.config.loginWindowMs);
-    if (recent.length >= this.ctx.config.loginAttempts) {
+    // Per username and address, and per username from anywhere (four times as many), so
+    // that neither one guesser nor many addresses can try passwords quickly.
+    const limits = [{ key: `${username}\u0000${address}`, max: this.ctx.config.loginAttempts }, { key: username, max: 4 * this.ctx.config.loginAttempts }];
+    const recent = limits.map((limit) => (this.#failures.get(limit.key) ?? []).filter((at) => at > now - this.ctx.config.loginWindowMs));
+    if (limits.some((limit, index) => recent[index]!.length >= limit.max)) {
       throw new ApiError(429, 'too-many-attempts', 'too many failed sign-ins; wait a few minutes and try again');
     }
     const account = await findStaffAccount(this.ctx.database.db, username);
     const isValid = await verifySecret(password, account?.passwordHash ?? DUMMY_HASH);
     if (!account || !isValid) {
-      this.#failures.set(limitKey, [...recent, now]);
+      // Bounded memory: made-up usernames must not grow the map without end.
+      if (this.#failures.size > 10_000) {
+        for (const [key, times] of this.#failures) if (times.every((at) => at <= now - this.ctx.config.loginWindowMs)) this.#failures.delete(key);
+      }
+      limits.forEach((limit, index) => this.#failures.set(limit.key, [...recent[index]!, now]));
       throw new ApiError(401, 'bad-credentials', 'wrong username or password');
     }
-    this.#failures.delete(limitKey);
+    this.#failures.delete(limits[0]!.key);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.ctx.config.staffSessionMs;
     await this.ctx.database.db.transaction(async (tx) => {

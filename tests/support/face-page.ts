@@ -3,7 +3,8 @@
  * `window.faceHarness`, which the e2e test and the benchmark drive through
  * Playwright's `page.evaluate`.
  */
-import { createFaceDetector, createFaceWorkerClient, estimateYaw, meanLuma, startFaceSampling, type FaceModel, type FaceSample, type FaceWorkerClient, type ProctoringFaceDetector } from '../../client/proctoring/face-detector';
+import { createFaceDetector, createFaceWorkerClient, estimateYaw, judgeIdentityPhoto, meanLuma, startFaceSampling, type IdentityPhotoVerdict, type FaceModel, type FaceSample, type FaceWorkerClient, type ProctoringFaceDetector } from '../../client/proctoring/face-detector';
+import { createBrowserMonitor, DEFAULT_BROWSER_MONITOR_POLICY, type BrowserMonitor, type BrowserSignal } from '../../client/proctoring/browser-monitor';
 import { createFaceMonitor, DEFAULT_PROCTORING_POLICY, modelForSample, type FaceMonitor, type FaceViolationSignal } from '../../client/proctoring/face-monitor';
 
 const detectors = new Map<FaceModel, ProctoringFaceDetector>();
@@ -95,7 +96,18 @@ async function mainThreadLoop(video: HTMLVideoElement, monitor: FaceMonitor, dur
   }
 }
 
+let browserMonitor: BrowserMonitor | null = null;
+
 const harness = {
+  browserSignals: [] as BrowserSignal[],
+  /** Starts the browser monitor (fullscreen not required: headless pages cannot enter it). */
+  startBrowserMonitor(): void {
+    browserMonitor = createBrowserMonitor({ onSignal: (signal) => harness.browserSignals.push(signal), policy: { ...DEFAULT_BROWSER_MONITOR_POLICY, isFullscreenRequired: false } });
+    browserMonitor.start();
+  },
+  stopBrowserMonitor(): void {
+    browserMonitor?.stop();
+  },
   async prepare(models: FaceModel[], options: { withWorkers?: boolean } = {}): Promise<void> {
     for (const model of models) await detector(model);
     if (options.withWorkers) await faceWorkerClient();
@@ -117,6 +129,27 @@ const harness = {
       times.push(performance.now() - started);
     }
     return times;
+  },
+  /** The identity-photo verdict on the current camera frame, with the default policy. */
+  async identityCheck(): Promise<IdentityPhotoVerdict & { faces: number; yaw: number | null; luma: number; faceWidthRatio: number | null }> {
+    const video = await startCamera();
+    const found = (await detector('short')).detect(video, performance.now());
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(video, 0, 0, 64, 48);
+    const luma = meanLuma(context.getImageData(0, 0, 64, 48));
+    const frameSize = { width: video.videoWidth, height: video.videoHeight };
+    for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
+    const [first] = found.faces;
+    return {
+      ...judgeIdentityPhoto(found, frameSize, luma, DEFAULT_PROCTORING_POLICY.identityPhoto),
+      faces: found.faces.length,
+      yaw: first ? estimateYaw(first.keypoints) : null,
+      luma,
+      faceWidthRatio: first ? first.box.width / frameSize.width : null,
+    };
   },
   /** Keeps the camera running for `ms` with no analysis: the baseline cost of capture alone. */
   async cameraIdle(ms: number): Promise<void> {

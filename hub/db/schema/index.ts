@@ -13,3 +13,4 @@ export * from './answer-keys';
 export * from './staff-accounts';
 export * from './staff-sessions';
 export * from './audit-log';
+export * from './central-tables';

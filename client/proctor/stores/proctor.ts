@@ -1,0 +1,61 @@
+/**
+ * The signed-in proctor, shared by the proctor's pages: the profile (with the rooms the
+ * venue says are theirs), sign-in and sign-out. Signing in binds this tablet's device id
+ * to the proctor at the venue, so the events the tablet writes count for those rooms.
+ */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { ensureDevice } from '../../db';
+import { useOutbox } from '../../sync/outbox';
+import { proctorApi, ProctorApiError, type ProctorProfile } from '../api';
+
+export type LoadState = 'idle' | 'loading' | 'done' | 'error';
+
+export const useProctorStore = defineStore('proctor', () => {
+  const profile = ref<ProctorProfile | null>(null);
+  const state = ref<LoadState>('idle');
+  const error = ref<ProctorApiError | null>(null);
+
+  function startOutbox(): void {
+    useOutbox().start();
+  }
+
+  /** Who is signed in on this tablet, if anyone (a 401 simply means nobody). */
+  async function load(): Promise<ProctorProfile | null> {
+    state.value = 'loading';
+    try {
+      profile.value = await proctorApi.me();
+      startOutbox();
+      state.value = 'done';
+    } catch (caught) {
+      profile.value = null;
+      const apiError = caught instanceof ProctorApiError ? caught : new ProctorApiError('server-error', 0, String(caught));
+      error.value = apiError.code === 'not-signed-in' ? null : apiError;
+      state.value = apiError.code === 'not-signed-in' ? 'done' : 'error';
+    }
+    return profile.value;
+  }
+
+  async function signIn(username: string, pin: string): Promise<boolean> {
+    state.value = 'loading';
+    error.value = null;
+    try {
+      const device = await ensureDevice();
+      profile.value = await proctorApi.signIn({ username, pin, deviceId: device.deviceId });
+      startOutbox();
+      state.value = 'done';
+      return true;
+    } catch (caught) {
+      error.value = caught instanceof ProctorApiError ? caught : new ProctorApiError('server-error', 0, String(caught));
+      state.value = 'error';
+      return false;
+    }
+  }
+
+  async function signOut(): Promise<void> {
+    await proctorApi.signOut().catch(() => undefined);
+    profile.value = null;
+  }
+
+  return { profile, state, error, load, signIn, signOut };
+});
