@@ -85,6 +85,9 @@ describe.each(testDatabaseTargets())('hub app on $name', (target) => {
     expect(created.status).toBe(201);
     const { token } = (await created.json()) as { token: string };
     expect((await enrol(token, new TestVenue('v-staff'))).status).toBe(201);
+    const alarms = await app.request('/api/staff/alarms', { headers: { cookie: cookieOf(response) } });
+    expect(alarms.status).toBe(200);
+    expect(Array.isArray(((await alarms.json()) as { alarms: unknown }).alarms)).toBe(true);
     const audit = await readAuditLog(database.db);
     expect(audit.map((row) => row.action)).toEqual(expect.arrayContaining(['staff.signed-in', 'enrolment-token.created', 'venue.enrolled']));
     audit.forEach((row, index) => {

@@ -405,6 +405,7 @@ export function buildFaceAssets(paths: FaceAssetsPaths = DEFAULT_PATHS): string[
   mkdirSync(paths.visionOut, { recursive: true });
   for (const model of FACE_MODELS) {
     const source = join(paths.sourceDir, model.source);
+    if (!existsSync(source)) throw new Error(`${source} is missing: install the dev dependency @mediapipe/face_detection`);
     const output = join(paths.modelsOut, model.output);
     if (isUpToDate(output, [source, ...paths.buildInputs])) continue;
     writeAtomically(output, addFaceDetectorMetadata(new Uint8Array(readFileSync(source)), model.name));

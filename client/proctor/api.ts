@@ -134,7 +134,7 @@ export const proctorApi = {
   signIn: (input: { username: string; pin: string; deviceId: string }) =>
     call<{ proctor: ProctorProfile }>('/sign-in', { method: 'POST', body: JSON.stringify(input) }).then((r) => r.proctor),
   signOut: () => call<{ isSignedOut: boolean }>('/sign-out', { method: 'POST' }),
-  me: () => call<{ proctor: ProctorProfile }>('/me').then((r) => r.proctor),
+  me: () => call<{ proctor: ProctorProfile | null }>('/me').then((r) => r.proctor),
   room: (sessionId: string, roomId: string) => call<RoomView>(roomPath(sessionId, roomId)),
   streamUrl: (sessionId: string, roomId: string) => `/api/proctor${roomPath(sessionId, roomId)}/stream`,
   photos: (sessionId: string, roomId: string, candidateId: string) =>

@@ -3,4 +3,5 @@ import type { RouteRecordRaw } from 'vue-router';
 
 export const proctorRoutes: RouteRecordRaw[] = [
   { path: '/proctor', name: 'proctor-home', component: () => import('./pages/ProctorHomePage.vue') },
+  { path: '/proctor/rooms/:sessionId/:roomId', name: 'proctor-room', component: () => import('./pages/ProctorRoomPage.vue'), props: true },
 ];

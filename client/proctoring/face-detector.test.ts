@@ -12,12 +12,15 @@ import {
   type FaceWorkerRequest,
 } from './face-detector';
 
-/** Keypoints of a head of radius `r` at (cx, cy) turned by `yaw` degrees, projected orthographically. */
+/**
+ * Keypoints of a head at (cx, cy) turned by `yaw` degrees, projected
+ * orthographically: ears `r` from the axis, eyes and nose further forward.
+ */
 function headKeypoints(yaw: number, cx = 0.5, cy = 0.5, r = 0.1): FaceKeypoint[] {
   const t = (yaw * Math.PI) / 180;
-  const at = (angle: number, dy: number) => ({ x: cx + r * Math.sin(t + angle), y: cy + dy });
+  const at = (angle: number, radius: number, dy: number) => ({ x: cx + radius * Math.sin(t + angle), y: cy + dy });
   const eye = (30 * Math.PI) / 180;
-  return [at(-eye, -0.03), at(eye, -0.03), at(0, 0), at(0, 0.04), at(-Math.PI / 2, 0), at(Math.PI / 2, 0)];
+  return [at(-eye, 1.2 * r, -0.03), at(eye, 1.2 * r, -0.03), at(0, 1.5 * r, 0), at(0, 1.4 * r, 0.04), at(-Math.PI / 2, r, 0), at(Math.PI / 2, r, 0)];
 }
 
 function face(box: DetectedFace['box'], yaw = 0): DetectedFace {

@@ -102,13 +102,21 @@ export async function createFaceDetector(config: FaceDetectorConfig): Promise<Pr
 }
 
 /**
+ * How far the nose tip stands from the head's vertical axis, relative to half
+ * the distance between the ear tragions (about 11 cm against 7.3 cm on an
+ * adult head).
+ */
+const NOSE_DEPTH_TO_EAR_HALF_SPAN = 1.5;
+
+/**
  * Head yaw in degrees from the six keypoints: 0 looking at the camera, positive
  * when the nose moves towards the image's right. Null without usable keypoints.
  *
- * Model: the ears sit ±90° around a vertical axis from the nose, so with yaw θ
- * the nose projects to sin θ and the ears to ∓cos θ; the nose-to-ear distances
- * dR = sin θ + cos θ and dL = cos θ − sin θ give tan θ = (dR − dL) / (dR + dL).
- * Scale and distance cancel out.
+ * Model: the head turns by θ about a vertical axis; the ears sit at ±90° from
+ * the nose, half-span e apart from the axis, the nose tip at depth n = k·e. Seen
+ * from the front the nose lies at n·sin θ and the ears at ∓e·cos θ, so the
+ * nose-to-ear distances dR = n·sin θ + e·cos θ and dL = e·cos θ − n·sin θ give
+ * tan θ = (dR − dL) / (k·(dR + dL)). Scale and distance cancel out.
  */
 export function estimateYaw(keypoints: readonly FaceKeypoint[]): number | null {
   const nose = keypoints[KEYPOINT.noseTip];
@@ -119,7 +127,7 @@ export function estimateYaw(keypoints: readonly FaceKeypoint[]): number | null {
   const toLeft = leftEar.x - nose.x;
   const span = toRight + toLeft;
   if (span <= 1e-6) return null; // ears crossed over: a profile view or a bad detection
-  return (Math.atan((toRight - toLeft) / span) * 180) / Math.PI;
+  return (Math.atan((toRight - toLeft) / (NOSE_DEPTH_TO_EAR_HALF_SPAN * span)) * 180) / Math.PI;
 }
 
 /** Pixels as `ImageData` has them, without needing a DOM. */
@@ -156,7 +164,7 @@ export const DEFAULT_IDENTITY_PHOTO_POLICY: IdentityPhotoPolicy = {
   minFaceWidthRatio: 0.18,
   maxCentreOffsetRatio: 0.25,
   maxYawDegrees: 20,
-  minLuma: 50,
+  minLuma: 40,
 };
 
 export type IdentityPhotoHint = 'no-face' | 'several-people' | 'come-closer' | 'more-light' | 'centre-face';
@@ -342,16 +350,17 @@ export function startFaceSampling(options: FaceSamplingOptions): { stop(): Promi
 
   async function sampleOnce(): Promise<void> {
     const startedAt = now();
-    monitor.tick(startedAt);
     if (!isCameraAlive(video)) {
       monitor.observe({ timestampMs: startedAt, faceCount: 0, yawDegrees: null, luma: 0, isCameraAlive: false, model: 'short' });
       return;
     }
     const model = options.modelForSample(sampleIndex++);
-    const bitmap = await createImageBitmap(video, { resizeWidth: policy.analysisWidth, resizeHeight: policy.analysisHeight, resizeQuality: 'low' });
+    const grabbing = createImageBitmap(video, { resizeWidth: policy.analysisWidth, resizeHeight: policy.analysisHeight, resizeQuality: 'low' });
+    const grabMs = now() - startedAt;
+    const bitmap = await grabbing;
     const postedAt = now();
     const pending = options.workers.detect(bitmap, model, startedAt);
-    const mainThreadMs = now() - postedAt;
+    const mainThreadMs = grabMs + now() - postedAt;
     const sample = await pending;
     const [first] = sample.faces;
     const yawDegrees = first ? estimateYaw(first.keypoints) : null;
@@ -371,11 +380,27 @@ export function startFaceSampling(options: FaceSamplingOptions): { stop(): Promi
   }
 
   schedule(0);
+  // Separate from the samples, so that a hung worker still shows as a lost camera.
+  const heartbeat = setInterval(() => monitor.tick(now()), policy.sampleIntervalMs);
   return {
     async stop() {
       isStopped = true;
+      clearInterval(heartbeat);
       if (timer !== null) clearTimeout(timer);
       await running;
     },
   };
+}
+
+/** A small JPEG of the camera frame, kept as evidence with a violation. */
+export async function captureEvidenceThumbnail(video: HTMLVideoElement, options: { width?: number; quality?: number } = {}): Promise<Blob> {
+  const width = options.width ?? 160;
+  const height = Math.max(1, Math.round((width * (video.videoHeight || 3)) / (video.videoWidth || 4)));
+  const bitmap = await createImageBitmap(video, { resizeWidth: width, resizeHeight: height, resizeQuality: 'medium' });
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2D canvas for the evidence thumbnail');
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: options.quality ?? 0.6 });
 }

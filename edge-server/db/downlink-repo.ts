@@ -51,7 +51,7 @@ export class DownlinkRepository {
           orm.insert(releasedKeys).values({ sessionId: entry.sessionId, ...values }).onConflictDoUpdate({ target: releasedKeys.sessionId, set: values }).run();
         }
       }
-      orm.update(downlinkState).set({ cursor, lastSuccessAt: now }).where(eq(downlinkState.id, ROW)).run();
+      orm.update(downlinkState).set({ cursor, lastSuccessAt: now, lastError: null }).where(eq(downlinkState.id, ROW)).run();
     });
   }
 

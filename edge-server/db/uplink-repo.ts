@@ -32,12 +32,12 @@ export class UplinkRepository {
     return progress;
   }
 
-  /** The hub's receipt: it holds everything up to `ackedVenueSeq`. */
+  /** The hub's receipt: it holds everything up to `ackedVenueSeq`. Clears the error (its time stays, for the record). */
   recordSuccess(receipt: { ackedVenueSeq: number; root: string; isHeadMatched?: boolean }, now: number): void {
     const headMatch = receipt.isHeadMatched === undefined ? {} : { isHeadMatched: receipt.isHeadMatched };
     this.#db.orm
       .update(uplinkState)
-      .set({ ackedVenueSeq: receipt.ackedVenueSeq, hubRoot: receipt.root, ...headMatch, lastSuccessAt: now, attempts: 0 })
+      .set({ ackedVenueSeq: receipt.ackedVenueSeq, hubRoot: receipt.root, ...headMatch, lastSuccessAt: now, lastError: null, attempts: 0 })
       .where(eq(uplinkState.id, ROW))
       .run();
   }

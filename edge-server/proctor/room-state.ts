@@ -70,6 +70,19 @@ export interface AppealView {
   isAcknowledged: boolean;
 }
 
+/** An act written when a candidate was removed from the room. */
+export interface ActView {
+  actId: string;
+  actType: 'prohibited-item' | 'impostor' | 'rule-violation';
+  text: string;
+  cosigners: string[];
+  at: number;
+  candidateId: string;
+  fullName: string;
+  iin: string;
+  seatId: string;
+}
+
 export interface IncidentView {
   incidentId: string;
   category: string;
@@ -90,6 +103,7 @@ export interface RoomView {
   violations: ViolationView[];
   appeals: AppealView[];
   incidents: IncidentView[];
+  acts: ActView[];
 }
 
 /** What the derivation reads; the service supplies it from the venue database. */
@@ -158,6 +172,7 @@ export function deriveRoomView(sources: RoomSources): RoomView {
   const candidates: CandidateView[] = [];
   const violations: ViolationView[] = [];
   const appeals: AppealView[] = [];
+  const acts: ActView[] = [];
   for (const candidate of rostered) {
     const attemptId = attemptIdFor(session.sessionId, candidate.candidateId);
     const log = sources.attemptLog(attemptId);
@@ -180,6 +195,12 @@ export function deriveRoomView(sources: RoomSources): RoomView {
         startedAt: v.startedAt, durationMs: v.durationMs ?? now - v.startedAt, isOpen: v.endedAt === null, hasEvidence: v.hasEvidence, review: v.review,
       });
     }
+    for (const entry of log) {
+      if (entry.body.type === 'proctor.remove' && trustedTablets.has(entry.deviceId) && !acts.some((act) => act.actId === (entry.body.data as { actId: string }).actId)) {
+        const { actId, actType, text, cosigners } = entry.body.data;
+        acts.push({ actId, actType, text, cosigners, at: entry.body.at, candidateId: candidate.candidateId, fullName: base.fullName, iin: candidate.iin, seatId });
+      }
+    }
     for (const a of state.appeals.filter((appeal) => appeal.kind === 'technical')) {
       appeals.push({
         attemptId, candidateId: candidate.candidateId, seatId, appealId: a.appealId, itemIds: a.itemIds, ground: a.ground,
@@ -197,6 +218,6 @@ export function deriveRoomView(sources: RoomSources): RoomView {
   incidents.sort((a, b) => b.at - a.at);
   return {
     sessionId: session.sessionId, roomId, roomName: room?.name ?? roomId, venueSeq: sources.venueSeq, now, isReleased: sources.isReleased,
-    seats, candidates, violations, appeals, incidents,
+    seats, candidates, violations, appeals, incidents, acts,
   };
 }

@@ -55,7 +55,11 @@ export const proctorRoutes = new Hono<VenueEnv>()
     deleteCookie(c, PROCTOR_COOKIE, { path: '/api/proctor' });
     return c.json({ isSignedOut: true });
   })
-  .get('/me', (c) => c.json({ proctor: publicIdentity(signedIn(c).identity) }))
+  // Who is signed in on this tablet: `null` rather than a 401, so a tablet can ask before signing in.
+  .get('/me', (c) => {
+    const identity = proctorService(c.var.deps).auth.identityFor(getCookie(c, PROCTOR_COOKIE));
+    return c.json({ proctor: identity ? publicIdentity(identity) : null });
+  })
   .get('/sessions/:sessionId/rooms/:roomId', validate('param', RoomParams), (c) => {
     const { service, identity } = signedIn(c);
     const { sessionId, roomId } = c.req.valid('param');

@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, chainEvent } from '../../sync/chain';
 import type { ChainedEvent, EventBody } from '../../sync/events';
-import { merkleRootOfHashes } from '../../sync/merkle';
-import { bytesToHex } from '../../sync/canonical';
+import { merkleRoot } from '../../sync/merkle';
+import { bytesToHex, hexToBytes } from '../../sync/canonical';
 import { candidateChain } from '../../sync/testkit';
 import { DATABASE_FILE } from '../db/store';
-import { venueLeafHash } from '../services/venue-leaf';
 import { openTestVenue, postJson, removeDir, type TestVenue } from '../test-support';
 
 const DEVICE = 'pc-astana-a07';
@@ -108,6 +107,11 @@ describe('POST /api/device/events', () => {
     expect((await broken.json()).code).toBe('bad-chain');
     expect(logCount()).toBe(0);
     expect(venue.ingest.head().size).toBe(0);
+    const badCursor = await venue.app.request('/api/device/cursor?deviceId=pc%20one&epoch=-1');
+    expect(badCursor.status).toBe(400);
+    expect((await badCursor.json()).code).toBe('malformed');
+    const unknown = await venue.app.request('/api/device/cursor?deviceId=pc-new&epoch=3');
+    expect(await unknown.json()).toEqual({ deviceId: 'pc-new', epoch: 3, ackedSeq: 0, ackedHash: GENESIS_HASH });
   });
 
   it('refuses a body over the limit with 413 too-large', async () => {
@@ -157,7 +161,8 @@ describe('POST /api/device/events', () => {
     const head = venue.ingest.head();
     expect(head.size).toBe(34);
     const hashes = venue.store.log.readAfter(0, 100).map((row) => row.hash);
-    expect(head.root).toBe(bytesToHex(merkleRootOfHashes(hashes.map(venueLeafHash))));
+    // Recomputed from scratch by sync's own tree code, leaf = the event hash bytes (as the hub does).
+    expect(head.root).toBe(bytesToHex(merkleRoot(hashes.map(hexToBytes))));
     venue = venue.reopen();
     expect(venue.ingest.head()).toEqual(head);
     expect(venue.ingest.cursor('pc-astana-a08', 1)).toMatchObject({ ackedSeq: 13, ackedHash: b[12]!.hash });

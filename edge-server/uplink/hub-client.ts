@@ -49,12 +49,19 @@ export class HubClient {
   readonly #identity: VenueIdentity;
   readonly #now: () => number;
   readonly #timeoutMs: number;
+  #closing = new AbortController();
 
   constructor(options: HubClientOptions) {
     this.#base = options.hubUrl.replace(/\/+$/, '');
     this.#identity = options.identity;
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  /** Aborts every request in flight (shutdown); later requests run normally. */
+  cancel(): void {
+    this.#closing.abort(new Error('the venue server is stopping'));
+    this.#closing = new AbortController();
   }
 
   async enrol(token: string, name: string): Promise<void> {
@@ -104,7 +111,7 @@ export class HubClient {
   async #call(path: string, init: RequestInit): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(`${this.#base}${path}`, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
+      response = await fetch(`${this.#base}${path}`, { ...init, signal: AbortSignal.any([AbortSignal.timeout(this.#timeoutMs), this.#closing.signal]) });
     } catch (error) {
       throw new HubError(0, 'unreachable', `hub unreachable: ${(error as Error).message}`);
     }

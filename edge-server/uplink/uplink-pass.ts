@@ -59,11 +59,14 @@ export class UplinkPass {
   readonly #context: UplinkContext;
   readonly #maxBatch: number;
   #batchSize: number;
+  /** Largest batch worth trying in this pass: lowered by each 413, so a halved size is not regrown into another refusal. */
+  #ceiling: number;
 
   constructor(context: UplinkContext, maxBatch = 1000) {
     this.#context = context;
     this.#maxBatch = maxBatch;
     this.#batchSize = maxBatch;
+    this.#ceiling = maxBatch;
   }
 
   /** Batches refused as too large and halved so far (shown to tests and logs). */
@@ -73,6 +76,7 @@ export class UplinkPass {
   async run(): Promise<number> {
     const { store, ingest, identity, hub, now } = this.#context;
     const record = (receipt: UplinkCursor) => store.uplink.recordSuccess(receipt, now());
+    this.#ceiling = this.#maxBatch;
     const start = await ensureEnrolled(this.#context);
     record(start);
     let acked = start.ackedVenueSeq;
@@ -91,14 +95,15 @@ export class UplinkPass {
         if (receipt.ackedVenueSeq <= acked) throw new HubError(200, 'no-progress', `hub acknowledged ${receipt.ackedVenueSeq} after a batch from ${fromVenueSeq}`);
         record(receipt);
         acked = receipt.ackedVenueSeq;
-        this.#batchSize = Math.min(this.#maxBatch, this.#batchSize * 2);
+        this.#batchSize = Math.min(this.#ceiling, this.#batchSize * 2);
       } catch (error) {
         if (error instanceof HubError && error.status === 413 && rows.length > 1) {
           this.#batchSize = Math.ceil(rows.length / 2);
+          this.#ceiling = this.#batchSize;
           this.splits++;
           continue;
         }
-        // The hub owns the cursor: on a gap or a resend conflict, ask it and go on from there.
+        // The hub owns the cursor: on a gap, ask where it stands and go on from there.
         if (error instanceof HubError && error.code === 'gap') {
           const cursor = await hub.cursor();
           if (cursor.ackedVenueSeq === acked) throw error;

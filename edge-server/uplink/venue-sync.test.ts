@@ -20,6 +20,10 @@ let hubDatabase: HubDatabase;
 let services: HubServices;
 let server: ServerType;
 let hubUrl: string;
+/** The same hub behind a switch: 'up', 'down' (503) or 'hanging' (never answers). */
+let flakyUrl: string;
+let flakyServer: ServerType;
+let flakyState: 'up' | 'down' | 'hanging' = 'up';
 
 beforeAll(async () => {
   hubDatabase = await openHubDatabase();
@@ -30,19 +34,40 @@ beforeAll(async () => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ready(started));
   });
   hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const flakyFetch = (request: Request) => {
+    if (flakyState === 'down') return new Response('{"code":"unavailable","message":"down"}', { status: 503 });
+    if (flakyState === 'hanging') return new Promise<Response>(() => undefined);
+    return app.fetch(request);
+  };
+  flakyServer = await new Promise<ServerType>((ready) => {
+    const started = serve({ fetch: flakyFetch, port: 0, hostname: '127.0.0.1' }, () => ready(started));
+  });
+  flakyUrl = `http://127.0.0.1:${(flakyServer.address() as AddressInfo).port}`;
 }, 120_000);
 
 afterAll(async () => {
+  flakyState = 'up';
+  (flakyServer as import('node:http').Server).closeAllConnections();
+  await new Promise<void>((done) => flakyServer.close(() => done()));
   await new Promise<void>((done) => server.close(() => done()));
   await hubDatabase.close();
 });
 
-function venueSync(venue: TestVenue, options: { hubUrl: string; venueId?: string; enrolToken?: string }) {
+function venueSync(venue: TestVenue, options: { hubUrl: string; venueId?: string; enrolToken?: string; timeoutMs?: number }) {
   const identity = loadVenueIdentity(venue.dataDir, venue.store, { venueId: options.venueId ?? VENUE_ID, hubUrl: options.hubUrl });
   return new VenueSync({
     store: venue.store, ingest: venue.ingest, identity, enrolToken: options.enrolToken, venueName: 'Astana venue 1', now: Date.now,
-    hub: new HubClient({ hubUrl: options.hubUrl, identity, timeoutMs: 5000 }), maxBatch: 1000,
+    hub: new HubClient({ hubUrl: options.hubUrl, identity, timeoutMs: options.timeoutMs ?? 5000 }), maxBatch: 1000,
+    intervalMs: 60_000, backoff: { baseMs: 20, maxMs: 100 },
   });
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function pushChain(venue: TestVenue, deviceId: string, answers: number, seed: number) {
@@ -94,7 +119,7 @@ describe('venue ↔ hub', () => {
       expect(hubHead?.root).toBe(venue.ingest.head().root);
       expect(hubHead?.isHeadMatched).toBe(true);
       const health = await (await venue.app.request('/api/health')).json();
-      expect(health.uplink).toMatchObject({ isEnrolled: true, pending: 0, ackedVenueSeq: 272, isHeadMatched: true, attempts: 0 });
+      expect(health.uplink).toMatchObject({ isEnrolled: true, pending: 0, ackedVenueSeq: 272, isHeadMatched: true, attempts: 0, lastError: null });
       expect(health.uplink.lastSuccessAt).toEqual(expect.any(Number));
 
       expect(venue.store.downlink.sessionIds()).toEqual([session.sessionId]);
@@ -130,4 +155,44 @@ describe('venue ↔ hub', () => {
       removeDir(venue.dataDir);
     }
   });
+
+  it('retries on its own with backoff while the hub is down, and catches up when it returns', async () => {
+    const venue = openTestVenue();
+    const { token } = await services.enrolment.createToken('admin', { venueId: 'karaganda-03' });
+    const sync = venueSync(venue, { hubUrl: flakyUrl, venueId: 'karaganda-03', enrolToken: token });
+    try {
+      await pushChain(venue, 'pc-karaganda-c01', 40, 5);
+      flakyState = 'down';
+      sync.start();
+      await waitFor(() => venue.store.uplink.get().attempts >= 3);
+      expect(venue.store.uplink.get()).toMatchObject({ ackedVenueSeq: 0, lastError: expect.stringContaining('503') });
+      flakyState = 'up';
+      await waitFor(() => venue.store.uplink.get().ackedVenueSeq === 41);
+      expect(venue.store.uplink.get()).toMatchObject({ attempts: 0, lastError: null, isHeadMatched: true });
+      expect(await countVenueEvents(hubDatabase.db, 'karaganda-03')).toBe(41);
+    } finally {
+      await sync.stop();
+      venue.close();
+      removeDir(venue.dataDir);
+    }
+  }, 60_000);
+
+  it('stops promptly even while a request to the hub hangs', async () => {
+    const venue = openTestVenue();
+    const sync = venueSync(venue, { hubUrl: flakyUrl, venueId: 'karaganda-03', timeoutMs: 60_000 });
+    try {
+      flakyState = 'hanging';
+      const pass = sync.syncNow();
+      await new Promise((r) => setTimeout(r, 200));
+      // The request would hang for 60 s; stop() aborts it, well inside this test's own timeout.
+      await sync.stop();
+      const result = await pass;
+      expect(result.uplink.ok).toBe(false);
+      expect(result.uplink.error).toContain('stopping');
+    } finally {
+      flakyState = 'up';
+      venue.close();
+      removeDir(venue.dataDir);
+    }
+  }, 30_000);
 });

@@ -52,6 +52,7 @@ export class VenueSync {
     this.#isStopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#running) this.#options.hub.cancel();
     await this.#running?.catch(() => undefined);
   }
 

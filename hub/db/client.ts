@@ -70,3 +70,12 @@ export async function openHubDatabase(options: OpenHubDatabaseOptions = {}): Pro
     close: () => client.close(),
   };
 }
+
+/** True when a database error (possibly wrapped by drizzle) is a unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    if ((current as { code?: unknown }).code === '23505') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -24,6 +24,7 @@ CREATE TABLE "central_sessions" (
 	"exam_version" integer NOT NULL,
 	"starts_at" bigint NOT NULL,
 	"candidates" jsonb NOT NULL,
+	"proctors" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"created_by" text NOT NULL,
 	"created_at" bigint NOT NULL,
 	"published_at" bigint,

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { deflateSync } from 'node:zlib';
 import { bytesToHex, hexToBytes } from '../../sync/canonical';
 import { chainEvent } from '../../sync/chain';
 import { merkleRoot } from '../../sync/merkle';
-import { ApiErrorBody, UplinkReceipt } from '../../sync/messages';
+import { ApiErrorBody, UplinkReceipt, headSigningText } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
 import { createHubApp, createHubServices } from '../app';
 import { countVenueEvents, listAlarms, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
@@ -61,7 +62,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     expect(receipt.root).toBe(independentRoot);
 
     const cursor = await app.request('/api/uplink/cursor', { headers: venue.queryHeaders() });
-    expect(await cursor.json()).toEqual({ ackedVenueSeq: 14, root: receipt.root });
+    expect(await cursor.json()).toEqual({ ackedVenueSeq: 14, root: receipt.root, isHeadMatched: true });
   });
 
   it('treats an identical resend (new nonce) as a no-op', async () => {
@@ -112,6 +113,84 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     expect(ApiErrorBody.parse(refused.body)).toMatchObject({ code: 'gap', details: { ackedSeq: 4 } });
     expect((await state('v-gap')).count).toBe(4);
   });
+
+  it('refuses a device chain that skips a seq with 409 gap, even when the venue seqs are gapless', async () => {
+    const venue = await enrolledVenue('v-device-gap');
+    // pc1's seq 1 is missing from the venue's log: its chain here starts at seq 2.
+    const refused = await send(venue.batch(1, 5, { events: venue.log.slice(1, 6) }));
+    expect(refused.status).toBe(409);
+    expect(ApiErrorBody.parse(refused.body)).toMatchObject({ code: 'gap', details: { deviceId: 'v-device-gap-pc1', ackedSeq: 0 } });
+    expect((await state('v-device-gap')).count).toBe(0);
+  });
+
+  it('refuses one venue forwarding device events another venue already delivered', async () => {
+    const first = await enrolledVenue('v-first');
+    expect((await send(first.batch(1, 6))).status).toBe(200);
+    const second = await enrolledVenue('v-second');
+    const refused = await send(second.batch(1, 4, { events: first.log.slice(0, 4) }));
+    expect(refused.status).toBe(409);
+    expect(ApiErrorBody.parse(refused.body).code).toBe('conflict');
+    expect((await state('v-second')).count).toBe(0);
+  });
+
+  it('stays consistent under concurrent uplinks of one venue', async () => {
+    const venue = await enrolledVenue('v-race');
+    const results = await Promise.all([send(venue.batch(1, 7)), send(venue.batch(1, 7)), send(venue.batch(8, 7)), send(venue.batch(1, 14))]);
+    for (const result of results) expect([200, 409]).toContain(result.status);
+    const cursor = (await state('v-race')).acked ?? 0;
+    // Whatever order they landed in, what is held is a gapless prefix of the venue's log.
+    expect(await venueLogHashes(database.db, 'v-race')).toEqual(venue.log.slice(0, cursor).map((event) => event.hash));
+    const head = await readVenueHead(database.db, 'v-race');
+    expect(head?.root).toBe(bytesToHex(merkleRoot(venue.log.slice(0, cursor).map((event) => hexToBytes(event.hash)))));
+    const finish = await send(venue.batch(1, 14));
+    expect(UplinkReceipt.parse(finish.body)).toMatchObject({ ackedVenueSeq: 14, isHeadMatched: true });
+  });
+
+  it('keeps the events but raises head-mismatch when the venue signs a root the hub does not hold', async () => {
+    const venue = await enrolledVenue('v-head');
+    const other = new TestVenue('v-head');
+    other.append(venue.log.slice(0, 6).reverse());
+    const wrongRoot = other.head();
+    const { signature: _signature, ...unsigned } = wrongRoot;
+    const head = { ...wrongRoot, signature: venue.sign(headSigningText(unsigned)) };
+    const result = await send(venue.batch(1, 6, { head }));
+    expect(result.status).toBe(200);
+    expect(UplinkReceipt.parse(result.body)).toMatchObject({ ackedVenueSeq: 6, isHeadMatched: false });
+    expect((await listAlarms(database.db, 'v-head')).map((alarm) => alarm.kind)).toEqual(['head-mismatch']);
+    const corrected = await send(venue.batch(7, 2));
+    expect(UplinkReceipt.parse(corrected.body)).toMatchObject({ ackedVenueSeq: 8, isHeadMatched: false });
+    expect(UplinkReceipt.parse((await send(venue.batch(9, 6))).body).isHeadMatched).toBe(true);
+  });
+
+  it('holds a gapless prefix of the venue log whatever batches arrive (dropped, repeated, reordered)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ from: fc.integer({ min: 1, max: 14 }), count: fc.integer({ min: 1, max: 8 }) }), { minLength: 1, maxLength: 8 }), async (sends) => {
+        const venueId = `v-prop-${run++}`;
+        const venue = await enrolledVenue(venueId);
+        // The model: a batch is taken iff it starts at or before the cursor + 1, and then the cursor reaches its end.
+        let model = 0;
+        for (const { from, count } of sends) {
+          const size = Math.min(count, venue.log.length - from + 1);
+          const result = await send(venue.batch(from, size));
+          if (from <= model + 1) {
+            model = Math.max(model, from + size - 1);
+            expect(UplinkReceipt.parse(result.body).ackedVenueSeq).toBe(model);
+          } else {
+            expect(ApiErrorBody.parse(result.body)).toMatchObject({ code: 'gap', details: { ackedSeq: model } });
+          }
+        }
+        const { acked = 0, root } = await state(venueId);
+        expect(acked).toBe(model);
+        expect(await venueLogHashes(database.db, venueId)).toEqual(venue.log.slice(0, acked).map((event) => event.hash));
+        expect(root).toBe(bytesToHex(merkleRoot(venue.log.slice(0, acked).map((event) => hexToBytes(event.hash)))));
+        // The venue can always finish from the hub's cursor.
+        const finish = await send(venue.batch(acked + 1 > 14 ? 1 : acked + 1, acked + 1 > 14 ? 14 : 14 - acked));
+        expect(UplinkReceipt.parse(finish.body)).toMatchObject({ ackedVenueSeq: 14, isHeadMatched: true });
+      }),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 
   it('refuses a forged signature with 401 and changes nothing but an alarm', async () => {
     const venue = await enrolledVenue('v-forged');

@@ -18,7 +18,7 @@ import { decideBatch, type HeldChain } from '../../sync/receiver';
 import { SyncRefusal, isSyncRefusal } from '../../sync/refusals';
 import type { HubContext } from '../context';
 import {
-  claimNonce, insertVenueEvents, lockVenueHead, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
+  claimNonce, insertVenueEvents, isUniqueViolation, lockVenueHead, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
   storedVenueHashes, touchVenue, upsertDeviceHeads, type HubDb, type VenueEventRow, type VenueHeadRow,
 } from '../db';
 import { isVenueSignature, type VenueKeys } from './venue-auth';
@@ -52,11 +52,11 @@ export class UplinkService {
     private readonly keys: VenueKeys,
   ) {}
 
-  /** Where the hub stands for a venue: its gapless venue seq and its root over those events. */
-  async cursor(venueId: string): Promise<{ ackedVenueSeq: number; root: string }> {
+  /** Where the hub stands for a venue: its gapless venue seq, its root over those events, and whether the venue's last signed head matched. */
+  async cursor(venueId: string): Promise<{ ackedVenueSeq: number; root: string; isHeadMatched: boolean }> {
     const head = await readVenueHead(this.ctx.database.db, venueId);
     if (!head) throw new SyncRefusal('unknown-venue', `no enrolled venue ${venueId}`);
-    return { ackedVenueSeq: head.ackedVenueSeq, root: head.root };
+    return { ackedVenueSeq: head.ackedVenueSeq, root: head.root, isHeadMatched: head.isHeadMatched };
   }
 
   /** Verifies, decodes and stores one signed, compressed venue batch. */
@@ -66,7 +66,9 @@ export class UplinkService {
     let outcome: { receipt: UplinkReceipt; ackedVenueSeq: number; chains: Map<string, HeldChain> };
     try {
       outcome = await this.ctx.database.db.transaction((tx) => this.#store(tx, envelope, batch, now));
-    } catch (error) {
+    } catch (caught) {
+      // The unique keys are the last line of defence: an event stored twice is a conflict, never a 500.
+      const error = isUniqueViolation(caught) ? new SyncRefusal('conflict', 'an event in this batch is already held elsewhere in the hub') : caught;
       if (isSyncRefusal(error) && (error.reason === 'conflict' || error.reason === 'stale-nonce')) {
         const kind = error.reason === 'conflict' ? 'conflict' : 'replayed-batch';
         await this.keys.alarm(envelope.venueId, kind, { nonce: envelope.nonce, fromVenueSeq: envelope.fromVenueSeq, message: error.message, ...error.detail });
@@ -135,7 +137,8 @@ export class UplinkService {
       return { deviceId: held.deviceId, epoch: held.epoch, ackedSeq: held.heldSeq, ackedHash: held.heldHash };
     }));
     const next = advanceHead(head, fresh.map((entry) => entry.event.hash), envelope);
-    if (next.signedHead && next.signedHead.size === next.ackedVenueSeq && !next.isHeadMatched) {
+    const isNewComparison = next.signedHead?.signature !== head.signedHead?.signature || next.ackedVenueSeq !== head.ackedVenueSeq;
+    if (next.signedHead && next.signedHead.size === next.ackedVenueSeq && !next.isHeadMatched && isNewComparison) {
       await raiseAlarm(tx, { venueId, kind: 'head-mismatch', detail: { size: next.ackedVenueSeq, signedRoot: next.signedHead.root, hubRoot: next.root } }, now);
     }
     await saveVenueHead(tx, next, now);

@@ -148,6 +148,9 @@ export async function runFaceBench(): Promise<Record<string, unknown>> {
   }
 }
 
+/** The entry point tests/bench/run.ts calls (`npm run bench -- face`). */
+export const run = runFaceBench;
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   await runFaceBench();
 }

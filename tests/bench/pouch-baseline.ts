@@ -33,6 +33,8 @@ export interface PouchBaselineResult {
   docs: number;
   replicateMs: number;
   docsPerSec: number;
+  /** User + system CPU of this process (both databases and the HTTP server) during the replication. */
+  cpuMs: number;
   /** Replication options used (PouchDB's defaults are 100 docs per batch, 10 batches in flight). */
   batchSize: number;
 }
@@ -63,8 +65,10 @@ export async function runPouchBaseline(events: readonly ChainedEvent[], batchSiz
     }
     const target = `http://127.0.0.1:${port}/db/events`;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = await PouchDB.replicate(source, target, { batch_size: batchSize, batches_limit: 10 });
     const replicateMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     if (!result.ok || result.docs_written !== events.length || result.doc_write_failures > 0) {
       throw new Error(`PouchDB replication incomplete: ${JSON.stringify({ ok: result.ok, written: result.docs_written, failures: result.doc_write_failures })}`);
     }
@@ -72,7 +76,7 @@ export async function runPouchBaseline(events: readonly ChainedEvent[], batchSiz
     const { doc_count: held } = await remote.info();
     await remote.close();
     if (held !== events.length) throw new Error(`PouchDB target holds ${held} of ${events.length} documents`);
-    return { docs: events.length, replicateMs: Math.round(replicateMs), docsPerSec: Math.round(events.length / (replicateMs / 1000)), batchSize };
+    return { docs: events.length, replicateMs: Math.round(replicateMs), docsPerSec: Math.round(events.length / (replicateMs / 1000)), cpuMs: Math.round((cpu.user + cpu.system) / 1000), batchSize };
   } finally {
     await source.close();
     server.closeAllConnections();

@@ -13,7 +13,8 @@
  *   express-pouchdb server over loopback HTTP (a smaller N; rates are compared).
  * No assertions on speed; `npm run bench -- sync` writes tests/bench/results/sync.json.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createHubServices } from '../../hub/app';
 import { openHubDatabase } from '../../hub/db';
@@ -30,6 +31,25 @@ const RAW_BATCH = 1000;
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
+/**
+ * CPU time (user + system, ms) a child process has used so far, from /proc. The machine is
+ * shared, so CPU per event is reported beside wall-clock rates: it does not move with the load.
+ */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after "pid (comm) ".
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const ownCpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
 async function prepareHub(): Promise<{ dataDir: string; token: string }> {
   const dataDir = tempDir('hub-bench');
   const database = await openHubDatabase({ dataDir });
@@ -44,7 +64,7 @@ async function prepareHub(): Promise<{ dataDir: string; token: string }> {
 const COLUMNS = ['venue_id', 'venue_seq', 'device_id', 'epoch', 'seq', 'type', 'attempt_id', 'at', 'received_at', 'hash', 'prev_hash', 'body'] as const;
 
 /** Plain batched inserts of the hub's own rows into a copy of its events table, in the hub's database. */
-async function rawInsertRate(hubDataDir: string, expected: number): Promise<{ rows: number; insertMs: number; rowsPerSec: number }> {
+async function rawInsertRate(hubDataDir: string, expected: number): Promise<{ rows: number; insertMs: number; rowsPerSec: number; cpuMs: number }> {
   const pglite = new PGlite(hubDataDir);
   try {
     const { rows } = await pglite.query<Record<(typeof COLUMNS)[number], unknown>>(
@@ -52,6 +72,7 @@ async function rawInsertRate(hubDataDir: string, expected: number): Promise<{ ro
     if (rows.length !== expected) throw new Error(`the hub holds ${rows.length} events, expected ${expected}`);
     await pglite.exec('DROP TABLE IF EXISTS bench_raw_events; CREATE TABLE bench_raw_events (LIKE venue_events INCLUDING ALL);');
     const started = performance.now();
+    const cpuBefore = ownCpuMs();
     for (let from = 0; from < rows.length; from += RAW_BATCH) {
       const batch = rows.slice(from, from + RAW_BATCH);
       const params: unknown[] = [];
@@ -65,10 +86,11 @@ async function rawInsertRate(hubDataDir: string, expected: number): Promise<{ ro
       });
     }
     const insertMs = performance.now() - started;
+    const cpuMs = ownCpuMs() - cpuBefore;
     const { rows: [copied] } = await pglite.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_raw_events');
     if (copied?.n !== rows.length) throw new Error(`raw baseline copied ${copied?.n} of ${rows.length} rows`);
     await pglite.exec('DROP TABLE bench_raw_events;');
-    return { rows: rows.length, insertMs: Math.round(insertMs), rowsPerSec: Math.round(rows.length / (insertMs / 1000)) };
+    return { rows: rows.length, insertMs: Math.round(insertMs), rowsPerSec: Math.round(rows.length / (insertMs / 1000)), cpuMs };
   } finally {
     await pglite.close();
   }
@@ -102,10 +124,15 @@ export async function run(): Promise<Record<string, unknown>> {
 
     proxy.setMode('pass');
     proxy.resetCounters();
+    const hubCpuBefore = cpuMsOf(hub.child.pid);
+    const venueCpuBefore = cpuMsOf(venue.child.pid);
     const started = performance.now();
     const response = await fetch(`${venueUrl}/api/admin/sync-now`, { method: 'POST', signal: AbortSignal.timeout(900_000) });
     const syncNow = (await response.json()) as { uplink?: { ok: boolean; ackedVenueSeq: number; error?: string } };
     const syncMs = performance.now() - started;
+    const hubCpuMs = cpuMsOf(hub.child.pid) - hubCpuBefore;
+    const venueCpuMs = cpuMsOf(venue.child.pid) - venueCpuBefore;
+    const uplinkCpuMs = hubCpuMs + venueCpuMs;
     const wire = { ...proxy.counters };
     const health = await venueHealth(venueUrl);
     if (!syncNow.uplink?.ok || syncNow.uplink.ackedVenueSeq !== total || health.uplink.ackedVenueSeq !== total) {
@@ -118,7 +145,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const raw = await rawInsertRate(hubDataDir, total);
 
     const pouchGenerator = createEventGenerator({ seed: 4242, devices: Math.max(1, Math.round(pouchEvents / EVENTS_PER_DEVICE)), eventsPerDevice: EVENTS_PER_DEVICE, prefix: 'pc-bench' });
-    const pouch = await runPouchBaseline(pouchGenerator.devices.flatMap((device) => pouchGenerator.eventsOf(device)));
+    const pouchInput = pouchGenerator.devices.flatMap((device) => pouchGenerator.eventsOf(device));
+    const pouch = await runPouchBaseline(pouchInput);
 
     return {
       events: total,
@@ -134,9 +162,16 @@ export async function run(): Promise<Record<string, unknown>> {
       pouchEvents: pouch.docs,
       pouchDocsPerSec: pouch.docsPerSec,
       vsPouchRatio: round(eventsPerSec / pouch.docsPerSec),
+      uplinkCpuUsPerEvent: round((uplinkCpuMs * 1000) / total, 1),
+      hubCpuUsPerEvent: round((hubCpuMs * 1000) / total, 1),
+      venueCpuUsPerEvent: round((venueCpuMs * 1000) / total, 1),
+      rawCpuUsPerEvent: round((raw.cpuMs * 1000) / raw.rows, 1),
+      pouchCpuUsPerEvent: round((pouch.cpuMs * 1000) / pouch.docs, 1),
+      vsRawCpuRatio: round(raw.cpuMs / raw.rows / (uplinkCpuMs / total)),
+      vsPouchCpuRatio: round(pouch.cpuMs / pouch.docs / (uplinkCpuMs / total)),
       devicePushEventsPerSec: Math.round(total / (preloadMs / 1000)),
       targets: { vsPouchRatio: '>= 10', vsRawRatio: '>= 0.5', bytesPerEvent: '<= 40' },
-      method: `venue and hub as real processes (hub on PGlite), loopback; uplink timed from sync-now to the hub's receipt for the whole log; raw = ${RAW_BATCH}-row INSERT transactions into a copy of venue_events in the same PGlite; PouchDB = pouchdb-node (LevelDB) replicating to express-pouchdb, batch_size ${pouch.batchSize}`,
+      method: `venue and hub as real processes (hub on PGlite), loopback; uplink timed from sync-now to the hub's receipt for the whole log; raw = ${RAW_BATCH}-row INSERT transactions into a copy of venue_events in the same PGlite; PouchDB = pouchdb-node (LevelDB) replicating to express-pouchdb, batch_size ${pouch.batchSize}; CPU = user+system time of the hub and venue processes during the uplink (from /proc), and of this process during the raw inserts and the PouchDB replication (both ends in-process); *CpuRatio = their CPU per event ÷ ours`,
     };
   } finally {
     await venue?.stop().catch(() => undefined);
@@ -147,7 +182,8 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-if (process.argv[1] && import.meta.filename === (await import('node:path')).resolve(process.argv[1])) {
+// Also runnable on its own: `npx tsx tests/bench/sync.ts`.
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
   const result = await run();
   writeBenchResult('sync', result);
   console.log(summaryLine('sync', result));

@@ -73,14 +73,15 @@ describe('face detection on the fixture photos', () => {
   });
 });
 
-describe('face monitor on a camera', () => {
-  async function onCamera<T>(photo: string, body: (facePage: FacePage) => Promise<T>): Promise<T> {
-    const cameraFile = join(scratch, `${photo}.y4m`);
-    writePhotoAsY4m(join(FIXTURES_DIR, photo), cameraFile, { width: 640, height: 480 });
+describe('face monitor and identity photo on a camera', () => {
+  async function onCamera<T>(photo: string, body: (facePage: FacePage) => Promise<T>, brightness?: number): Promise<T> {
+    const cameraFile = join(scratch, `${photo}-${brightness ?? 1}.y4m`);
+    writePhotoAsY4m(join(FIXTURES_DIR, photo), cameraFile, { width: 640, height: 480, brightness });
     const facePage = await openFacePage(server.origin, { cameraFile });
     try {
       return await body(facePage);
     } finally {
+      expect(offOriginRequests(facePage.requests, server.origin)).toEqual([]);
       await facePage.close();
     }
   }
@@ -97,7 +98,12 @@ describe('face monitor on a camera', () => {
       expect(run.signals).toEqual([]);
       // The workers fetched the ES-module build of the runtime, from this origin too.
       expect(facePage.requests.some((url) => url.endsWith('/vision/vision_wasm_module_internal.wasm'))).toBe(true);
-      expect(offOriginRequests(facePage.requests, server.origin)).toEqual([]);
+      const thumbnail = await facePage.page.evaluate(() => window.faceHarness.thumbnail());
+      expect(thumbnail).toMatchObject({ type: 'image/jpeg', width: 160, height: 120 });
+      expect(thumbnail.bytes).toBeGreaterThan(500);
+      expect(thumbnail.bytes).toBeLessThan(20_000);
+      // The astronaut stands back from the camera: too small for an identity photo.
+      expect(await facePage.page.evaluate(() => window.faceHarness.identityCheck())).toMatchObject({ isAccepted: false, hint: 'come-closer' });
     });
   });
 
@@ -107,7 +113,29 @@ describe('face monitor on a camera', () => {
       expect(run.errors).toEqual([]);
       expect(run.faceCounts.every((count) => count === 0)).toBe(true);
       expect(run.signals.map((s) => `${s.kind}:${s.phase}`)).toEqual(['no-face:start']);
-      expect(offOriginRequests(facePage.requests, server.origin)).toEqual([]);
+      expect(await facePage.page.evaluate(() => window.faceHarness.identityCheck())).toMatchObject({ isAccepted: false, hint: 'no-face' });
+    });
+  });
+
+  it('raises camera-dark, not no-face, when the lights go out', async () => {
+    await onCamera(
+      'portrait_227943776_1.jpg',
+      async (facePage) => {
+        const run = await facePage.page.evaluate(() => window.faceHarness.runMonitor(3500, 'worker'));
+        expect(run.errors).toEqual([]);
+        expect(run.signals.map((s) => `${s.kind}:${s.phase}`)).toEqual(['camera-dark:start']);
+        expect(await facePage.page.evaluate(() => window.faceHarness.identityCheck())).toMatchObject({ isAccepted: false, hint: 'more-light' });
+      },
+      0.1,
+    );
+  });
+
+  it.each([
+    ['portrait_227943776_1.jpg', { isAccepted: true, hint: null, faces: 1 }],
+    ['collage_3faces.png', { isAccepted: false, hint: 'several-people' }],
+  ])('judges %s as an identity photo', async (photo, verdict) => {
+    await onCamera(photo, async (facePage) => {
+      expect(await facePage.page.evaluate(() => window.faceHarness.identityCheck())).toMatchObject(verdict);
     });
   });
 });

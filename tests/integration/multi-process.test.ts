@@ -7,7 +7,7 @@
  * conflicting batch must each be refused with its reason and change nothing.
  */
 import { createPrivateKey, createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -35,12 +35,16 @@ const VENUE_ID = 'venue-fault-01';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const running: Array<{ stop(): Promise<void> } | { close(): Promise<void> }> = [];
+const dataDirs: string[] = [];
+const stopPushing = new AbortController();
 
 afterAll(async () => {
+  stopPushing.abort();
   for (const item of running.reverse()) {
     if ('close' in item) await item.close().catch(() => undefined);
     else await item.stop().catch(() => undefined);
   }
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('fault proxy', () => {
@@ -188,12 +192,14 @@ describe('venue → hub under faults, on real processes', () => {
     const generator = createEventGenerator({ seed: SEED, devices: DEVICES, eventsPerDevice: EVENTS_PER_DEVICE, prefix: 'pc-fault' });
 
     const { dataDir: hubDataDir, token } = await prepareHub(VENUE_ID);
+    dataDirs.push(hubDataDir);
     const hub: RunningProcess = await startHub({ dataDir: hubDataDir });
     running.push({ stop: () => hub.stop() });
     const proxy: FaultProxy = await startFaultProxy({ targetPort: hub.port, seed: SEED, mode: 'pass', resetChance: 0.03, stallChance: 0.03, stallMs: [200, 2500] });
     running.push(proxy);
     const venuePort = await freePort();
     const venueDataDir = tempDir('venue-fault');
+    dataDirs.push(venueDataDir);
     const venueEnv = { HUB_URL: proxy.url, VENUE_ENROL_TOKEN: token, VENUE_ID, VENUE_SYNC_INTERVAL_MS: '300' };
     let venue: RunningProcess = await startVenue({ port: venuePort, dataDir: venueDataDir, env: venueEnv });
     running.push({ stop: () => venue.stop() });
@@ -204,7 +210,7 @@ describe('venue → hub under faults, on real processes', () => {
     proxy.setMode('faulty');
     let acked = 0;
     let isPushDone = false;
-    const pushing = pushAll(generator, { venueUrl: venue.url, concurrency: 6, batchSize: 250, timeoutMs: 300_000, onAcked: (n) => { acked += n; } })
+    const pushing = pushAll(generator, { venueUrl: venue.url, concurrency: 6, batchSize: 250, timeoutMs: 300_000, signal: stopPushing.signal, onAcked: (n) => { acked += n; } })
       .finally(() => { isPushDone = true; });
     const killPoints = Array.from({ length: KILLS - 1 }, () => 0.05 + random() * 0.85).sort((a, b) => a - b);
     const outageAt = 0.2 + random() * 0.5;

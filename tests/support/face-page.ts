@@ -1,9 +1,10 @@
 /**
- * Browser side of the face test page (bundled by face-harness.ts). It exposes
- * `window.faceHarness`, which the e2e test and the benchmark drive through
- * Playwright's `page.evaluate`.
+ * Browser side of the proctoring test page (bundled by face-harness.ts): face
+ * detection, the face monitor and the browser monitor, as the exam page will
+ * use them. It exposes `window.faceHarness`, which the e2e test and the
+ * benchmark drive through Playwright's `page.evaluate`.
  */
-import { createFaceDetector, createFaceWorkerClient, estimateYaw, judgeIdentityPhoto, meanLuma, startFaceSampling, type IdentityPhotoVerdict, type FaceModel, type FaceSample, type FaceWorkerClient, type ProctoringFaceDetector } from '../../client/proctoring/face-detector';
+import { captureEvidenceThumbnail, createFaceDetector, createFaceWorkerClient, estimateYaw, judgeIdentityPhoto, meanLuma, startFaceSampling, type IdentityPhotoVerdict, type FaceModel, type FaceSample, type FaceWorkerClient, type ProctoringFaceDetector } from '../../client/proctoring/face-detector';
 import { createBrowserMonitor, DEFAULT_BROWSER_MONITOR_POLICY, type BrowserMonitor, type BrowserSignal } from '../../client/proctoring/browser-monitor';
 import { createFaceMonitor, DEFAULT_PROCTORING_POLICY, modelForSample, type FaceMonitor, type FaceViolationSignal } from '../../client/proctoring/face-monitor';
 
@@ -150,6 +151,14 @@ const harness = {
       luma,
       faceWidthRatio: first ? first.box.width / frameSize.width : null,
     };
+  },
+  /** An evidence thumbnail of the camera: its type, size in bytes and pixel size. */
+  async thumbnail(): Promise<{ type: string; bytes: number; width: number; height: number }> {
+    const video = await startCamera();
+    const blob = await captureEvidenceThumbnail(video);
+    for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
+    const bitmap = await createImageBitmap(blob);
+    return { type: blob.type, bytes: blob.size, width: bitmap.width, height: bitmap.height };
   },
   /** Keeps the camera running for `ms` with no analysis: the baseline cost of capture alone. */
   async cameraIdle(ms: number): Promise<void> {

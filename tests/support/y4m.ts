@@ -102,6 +102,12 @@ export function rgbaToI420(image: RgbaImage): { y: Uint8Array; u: Uint8Array; v:
   return { y, u, v };
 }
 
+/** The image with every channel scaled by `factor` (0.1 = a room with the lights off). */
+export function dim(image: RgbaImage, factor: number): RgbaImage {
+  const data = image.data.map((value, i) => (i % 4 === 3 ? value : Math.min(255, Math.round(value * factor))));
+  return { ...image, data };
+}
+
 /** A one-frame Y4M file of `image` letterboxed to `width`×`height`. */
 export function imageToY4m(image: RgbaImage, width = 640, height = 480): Buffer {
   const { y, u, v } = rgbaToI420(letterbox(image, width, height));
@@ -109,7 +115,9 @@ export function imageToY4m(image: RgbaImage, width = 640, height = 480): Buffer 
   return Buffer.concat([header, y, u, v]);
 }
 
-/** Writes `photoPath` as a one-frame Y4M file at `outPath`. */
-export function writePhotoAsY4m(photoPath: string, outPath: string, size: { width: number; height: number } = { width: 640, height: 480 }): void {
-  writeFileSync(outPath, imageToY4m(decodePhoto(photoPath), size.width, size.height));
+/** Writes `photoPath` as a one-frame Y4M file at `outPath`, optionally dimmed by `brightness` (0..1). */
+export function writePhotoAsY4m(photoPath: string, outPath: string, options: { width?: number; height?: number; brightness?: number } = {}): void {
+  const photo = decodePhoto(photoPath);
+  const image = options.brightness === undefined ? photo : dim(photo, options.brightness);
+  writeFileSync(outPath, imageToY4m(image, options.width ?? 640, options.height ?? 480));
 }

@@ -32,7 +32,30 @@ export function useExamScreen() {
   const state = ref<'idle' | 'loading' | 'done' | 'error'>('loading');
   const error = ref<Error | null>(null);
   const fontScale = ref<number>(Number(localStorage.getItem(FONT_KEY)) || 1);
+  /** True when another tab or window of this browser already shows this attempt. */
+  const isOpenElsewhere = ref(false);
   let stopMonitors: (() => void) | null = null;
+  let releaseLock: (() => void) | null = null;
+
+  /**
+   * One tab per attempt: two tabs would write two interleaved streams of answers. The
+   * Web Locks API holds the attempt's lock while this page lives; a second tab is refused.
+   */
+  async function holdAttemptLock(attemptId: string): Promise<boolean> {
+    if (!('locks' in navigator)) return true;
+    return new Promise((resolve) => {
+      void navigator.locks.request(`exam-attempt:${attemptId}`, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          resolve(false);
+          return undefined;
+        }
+        resolve(true);
+        return new Promise<void>((release) => {
+          releaseLock = release;
+        });
+      });
+    });
+  }
 
   const timer = useExamTimer(() => void timeUp());
   const total = computed(() => store.items.length);
@@ -75,7 +98,12 @@ export function useExamScreen() {
   onMounted(async () => {
     window.addEventListener('keydown', onKey);
     try {
-      if (!(await ready)) return;
+      if (!(await ready) || !store.attemptId) return;
+      if (!(await holdAttemptLock(store.attemptId))) {
+        isOpenElsewhere.value = true;
+        state.value = 'error';
+        return;
+      }
       await store.loadAttempt();
       if (store.status === 'finished' || store.status === 'removed') {
         await router.replace({ name: 'candidate-result' });
@@ -99,7 +127,8 @@ export function useExamScreen() {
   onBeforeUnmount(() => {
     window.removeEventListener('keydown', onKey);
     stopMonitors?.();
+    releaseLock?.();
   });
 
-  return { store, state, error, timer, total, fontScale, setFontScale, go, choose, stream };
+  return { store, state, error, isOpenElsewhere, timer, total, fontScale, setFontScale, go, choose, stream };
 }

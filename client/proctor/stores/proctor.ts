@@ -20,18 +20,17 @@ export const useProctorStore = defineStore('proctor', () => {
     useOutbox().start();
   }
 
-  /** Who is signed in on this tablet, if anyone (a 401 simply means nobody). */
+  /** Who is signed in on this tablet, if anyone. */
   async function load(): Promise<ProctorProfile | null> {
     state.value = 'loading';
     try {
       profile.value = await proctorApi.me();
-      startOutbox();
+      if (profile.value) startOutbox();
       state.value = 'done';
     } catch (caught) {
       profile.value = null;
-      const apiError = caught instanceof ProctorApiError ? caught : new ProctorApiError('server-error', 0, String(caught));
-      error.value = apiError.code === 'not-signed-in' ? null : apiError;
-      state.value = apiError.code === 'not-signed-in' ? 'done' : 'error';
+      error.value = caught instanceof ProctorApiError ? caught : new ProctorApiError('server-error', 0, String(caught));
+      state.value = 'error';
     }
     return profile.value;
   }

@@ -4,7 +4,7 @@
  * read it to a venue that is offline at start time; it opens only that session's key.
  */
 import { bigint, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import type { RosterCandidate } from '../../../sync/roster';
+import type { Proctor, RosterCandidate } from '../../../sync/roster';
 
 export const centralSessions = pgTable('central_sessions', {
   sessionId: text('session_id').primaryKey(),
@@ -13,6 +13,8 @@ export const centralSessions = pgTable('central_sessions', {
   examVersion: integer('exam_version').notNull(),
   startsAt: bigint('starts_at', { mode: 'number' }).notNull(),
   candidates: jsonb('candidates').$type<RosterCandidate[]>().notNull(),
+  /** The venue's proctors for this session, PINs as scrypt hashes only. */
+  proctors: jsonb('proctors').$type<Proctor[]>().notNull().default([]),
   createdBy: text('created_by').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   publishedAt: bigint('published_at', { mode: 'number' }),

@@ -1,0 +1,143 @@
+/**
+ * The candidate's attempt survives faults, in a real Chromium against a real venue:
+ * - the venue process stops just after the start: the candidate answers every item and
+ *   finishes offline; when the venue comes back it receives everything, and its fold
+ *   scores the same as the device's own events;
+ * - the browser is killed mid-exam: after a restart the candidate signs in again and
+ *   finds every answer, with the venue's remaining time.
+ * Needs `npm run build` first.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldAttempt } from '../../sync/fold';
+import { scoreAttempt } from '../../sync/scoring';
+import { buildCitizenshipExam } from '../../hub/demo/exams';
+import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo/index';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, newDesktopContext } from '../support/browser';
+import { ROOT } from '../support/processes';
+import { CandidatePage } from './pages/candidate-page';
+import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
+
+const exam = buildCitizenshipExam();
+const VENUE_DEVICE = `venue-${DEMO_VENUE_ID}`;
+
+describe('candidate: faults', () => {
+  let world: DemoVenue;
+  let tablet: ProctorTablet;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
+    world = await startDemoVenue();
+    tablet = new ProctorTablet(world.venue.url);
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  async function signInAndStart(page: CandidatePage, candidate: ReturnType<typeof demoCandidates>[number]): Promise<void> {
+    await page.open('/');
+    expect(await page.signIn(candidate.iin, candidate.accessCode)).toBeNull();
+    await page.confirmRulesAndCheck();
+    const proctor = demoProctorFor(candidate.roomId);
+    await tablet.signIn(proctor.username, proctor.pin);
+    await tablet.authorise(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+    await page.startWhenAuthorised();
+  }
+
+  it('keeps every answer while the venue is down, and delivers them all when it returns', async () => {
+    const candidate = demoCandidates()[1]!;
+    const attemptId = `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`;
+    const browser = await launchBrowser();
+    try {
+      const context = await newDesktopContext(browser);
+      const page = new CandidatePage(await context.newPage(), world.venue.url);
+      await signInAndStart(page, candidate);
+      const timeBefore = await page.remainingMs();
+      await world.venue.stop();
+
+      const { total } = await page.gridCounts();
+      await page.pressOption(1);
+      for (let n = 1; n < total; n++) {
+        await page.nextByKeyboard();
+        await page.pressOption(((n * 7) % 4) + 1);
+      }
+      await page.waitForSaveState('local');
+      expect((await page.gridCounts()).answered).toBe(total);
+      // The countdown went on without the venue.
+      expect(await page.remainingMs()).toBeLessThan(timeBefore);
+      expect(await page.openFinish()).toEqual({ unanswered: 0, flagged: 0 });
+      await page.confirmFinish();
+      expect(await page.isResultWaiting()).toBe(true);
+      const offline = await page.storedEvents();
+      expect(offline.filter((row) => row.event.type === 'answer.set')).toHaveLength(total);
+      expect(offline.some((row) => row.event.type === 'attempt.finished' && row.acked === 0)).toBe(true);
+
+      await world.restartVenue();
+      await page.result(60_000);
+      await expect.poll(async () => (await page.storedEvents()).every((row) => row.acked === 1), { timeout: 30_000 }).toBe(true);
+
+      const device = (await page.storedEvents()).map((row) => row.event).filter((event) => event.attemptId === attemptId);
+      const atVenue = venueEventsOf(world.venue, attemptId);
+      const held = new Set(atVenue.map((event) => event.hash));
+      expect(device.every((event) => held.has(event.hash))).toBe(true);
+      const clock = atVenue.filter((event) => event.deviceId === VENUE_DEVICE);
+      const venueState = foldAttempt(atVenue, { attemptId, venueDeviceIds: [VENUE_DEVICE] });
+      const deviceState = foldAttempt([...device, ...clock], { attemptId, venueDeviceIds: [VENUE_DEVICE] });
+      expect(venueState.status).toBe('finished');
+      expect(Object.keys(venueState.answers)).toHaveLength(total);
+      expect(scoreAttempt(venueState, exam.examPackage, exam.answerKey)).toEqual(scoreAttempt(deviceState, exam.examPackage, exam.answerKey));
+    } finally {
+      await browser.close();
+      if (world.venue.child.exitCode !== null || world.venue.child.signalCode !== null) await world.restartVenue();
+    }
+  });
+
+  it('resumes after the browser is killed mid-exam, with every answer and the right time left', async () => {
+    const candidate = demoCandidates()[2]!;
+    const profile = mkdtempSync(join(tmpdir(), 'exam-candidate-profile-'));
+    const launch = () => chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS], viewport: { width: 1366, height: 768 }, locale: 'kk-KZ',
+    });
+    let context: BrowserContext | null = await launch();
+    try {
+      const page = new CandidatePage(context.pages()[0] ?? (await context.newPage()), world.venue.url);
+      await signInAndStart(page, candidate);
+      const answered = 7;
+      await page.pressOption(3);
+      for (let n = 1; n < answered; n++) {
+        await page.nextByKeyboard();
+        await page.pressOption(2);
+      }
+      await page.waitForSaveState('local').catch(() => undefined);
+      const before = (await page.storedEvents()).filter((row) => row.event.type === 'answer.set').length;
+      expect(before).toBe(answered);
+
+      // SIGKILL the browser's main process: no shutdown, no flush.
+      const pid = execFileSync('pgrep', ['-f', `user-data-dir=${profile}`]).toString().trim().split('\n')
+        .map(Number).find((candidatePid) => !execFileSync('ps', ['-o', 'args=', '-p', String(candidatePid)]).toString().includes('--type='));
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid!, 'SIGKILL');
+      await context.close().catch(() => undefined);
+      context = null;
+
+      context = await launch();
+      const again = new CandidatePage(context.pages()[0] ?? (await context.newPage()), world.venue.url);
+      await again.open('/');
+      expect(await again.signIn(candidate.iin, candidate.accessCode)).toBeNull();
+      await again.waitForExam();
+      expect((await again.gridCounts()).answered).toBe(answered);
+      const venueAttempt = await again.page.evaluate(() => fetch('/api/candidate/attempt').then((r) => r.json())) as { attempt: { timer: { remainingMs: number } } };
+      const shown = await again.remainingMs();
+      expect(Math.abs(shown - venueAttempt.attempt.timer.remainingMs)).toBeLessThan(3000);
+      expect(shown).toBeLessThan(exam.examPackage.durationMinutes * 60_000);
+    } finally {
+      await context?.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Page model of the proctor's tablet: sign in, read the seat map (each seat's status is
+ * in `data-status`, its words on the tile), open a seat and take a decision, and read
+ * which actions the venue has not received yet. Also a classroom PC that speaks to the
+ * venue over HTTP only (sign-in, identity photo), for tests about the proctor's side.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { chainEvent, GENESIS_HASH } from '../../../sync/chain';
+import type { EventBody } from '../../../sync/events';
+
+export class ProctorRoomPage {
+  constructor(readonly page: Page) {}
+
+  static async open(context: BrowserContext, origin: string): Promise<ProctorRoomPage> {
+    const page = await context.newPage();
+    await page.goto(`${origin}/proctor`);
+    return new ProctorRoomPage(page);
+  }
+
+  /** Signs in, then opens the room (from the list of the proctor's rooms, unless it opened by itself). */
+  async signIn(username: string, pin: string, room: { sessionId: string; roomId: string }): Promise<void> {
+    await this.page.locator('input[name="username"]').fill(username);
+    await this.page.locator('input[name="pin"]').fill(pin);
+    await this.page.locator('form button[type="submit"]').click();
+    const path = `/proctor/rooms/${room.sessionId}/${room.roomId}`;
+    const link = this.page.locator(`a[href="${path}"]`);
+    await link.or(this.page.locator('.seat-map')).first().waitFor({ timeout: 20_000 });
+    if (await link.isVisible()) await link.click();
+    await this.page.locator('.seat-map').waitFor({ timeout: 20_000 });
+  }
+
+  /** The rooms the proctor's list offers, as paths. */
+  async roomLinks(): Promise<string[]> {
+    return this.page.locator('a[href^="/proctor/rooms/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  }
+
+  seat(seatId: string) {
+    return this.page.locator(`[data-seat="${seatId}"]`);
+  }
+
+  async seatStatus(seatId: string): Promise<string | null> {
+    return this.seat(seatId).getAttribute('data-status');
+  }
+
+  async waitForSeatStatus(seatId: string, status: string, timeoutMs = 20_000): Promise<void> {
+    await this.page.waitForSelector(`[data-seat="${seatId}"][data-status="${status}"]`, { timeout: timeoutMs });
+  }
+
+  async seatText(seatId: string): Promise<string> {
+    return this.seat(seatId).innerText();
+  }
+
+  /** Time left on a seat's tile, in seconds. */
+  async secondsLeft(seatId: string): Promise<number> {
+    const text = await this.seat(seatId).getByTestId('time-left').innerText();
+    const parts = /(\d+(?::\d+)+)/.exec(text)![1]!.split(':').map(Number);
+    return parts.reduce((total, part) => total * 60 + part, 0);
+  }
+
+  async openSeat(seatId: string): Promise<void> {
+    await this.seat(seatId).click();
+    await this.page.getByTestId('candidate-panel').waitFor();
+  }
+
+  async act(action: string): Promise<void> {
+    await this.page.locator(`[data-testid="candidate-panel"] [data-action="${action}"]`).click();
+  }
+
+  async panelStatus(): Promise<string> {
+    return this.page.getByTestId('panel-status').innerText();
+  }
+
+  /** How many of this tablet's actions the venue has not acknowledged. */
+  async pendingCount(): Promise<number> {
+    return Number(await this.page.getByTestId('pending-actions').getAttribute('data-count'));
+  }
+
+  async waitForAllSent(timeoutMs = 20_000): Promise<void> {
+    await this.page.waitForSelector('[data-testid="pending-actions"][data-count="0"]', { timeout: timeoutMs });
+  }
+
+  async chooseLanguage(locale: 'kk' | 'ru' | 'en'): Promise<void> {
+    await this.page.locator(`[data-testid="language-switcher"] [data-locale="${locale}"]`).click();
+  }
+}
+
+/** A classroom PC at the venue, over HTTP: the candidate signs in and the PC pushes its own chain. */
+export class ClassroomPc {
+  #head = { seq: 0, hash: GENESIS_HASH };
+
+  constructor(private readonly venueUrl: string, readonly deviceId = `pc-e2e-${Date.now()}`) {}
+
+  async signIn(iin: string, accessCode: string): Promise<{ attemptId: string; seatId: string }> {
+    const response = await fetch(`${this.venueUrl}/api/candidate/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ iin, accessCode, deviceId: this.deviceId }),
+    });
+    if (!response.ok) throw new Error(`candidate sign-in failed: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { profile: { attemptId: string; seatId: string } }).profile;
+  }
+
+  async push(partial: { type: EventBody['type']; attemptId?: string; data: unknown }): Promise<void> {
+    const body = { ...partial, deviceId: this.deviceId, epoch: 1, seq: this.#head.seq + 1, at: Date.now() } as EventBody;
+    const event = chainEvent(this.#head.hash, body);
+    const response = await fetch(`${this.venueUrl}/api/device/events`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId: this.deviceId, epoch: 1, events: [event] }),
+    });
+    if (!response.ok) throw new Error(`PC push failed: ${response.status} ${await response.text()}`);
+    this.#head = { seq: event.seq, hash: event.hash };
+  }
+}

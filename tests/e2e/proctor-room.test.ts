@@ -1,0 +1,103 @@
+/**
+ * The proctor's tablet in a real Chromium against a real venue and hub with the demo
+ * data: sign in, watch a candidate's seat move through its statuses live, check them in,
+ * confirm their identity, authorise the start, pause (with the Wi-Fi gone: the action
+ * waits on the tablet and is delivered later), extend by 30 minutes and resume. Each
+ * decision must appear in the venue log as the venue's own timer event.
+ * Needs `npm run build` first (or VENUE_STATIC_DIR pointing at a build).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo/index';
+import { launchBrowser, newTabletContext } from '../support/browser';
+import { ROOT } from '../support/processes';
+import { demoCandidates, demoProctorFor, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
+import { ClassroomPc, ProctorRoomPage } from './pages/proctor-room-page';
+
+const VENUE_DEVICE = `venue-${DEMO_VENUE_ID}`;
+const PHOTO = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=';
+
+describe('proctor: room seat map and decisions', () => {
+  let world: DemoVenue;
+  let browser: Browser;
+  let context: BrowserContext;
+  const scriptErrors: string[] = [];
+
+  beforeAll(async () => {
+    const dist = resolve(process.env.VENUE_STATIC_DIR ?? join(ROOT, 'dist'));
+    if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
+    world = await startDemoVenue();
+    browser = await launchBrowser();
+    context = await newTabletContext(browser);
+    context.on('weberror', (error) => scriptErrors.push(error.error().message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await world?.stop();
+  });
+
+  it('checks a candidate in, authorises, pauses offline, extends and resumes, each applied by the venue', async () => {
+    const candidate = demoCandidates().find((c) => c.roomId === 'room-1')!;
+    const attemptId = `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`;
+    const proctor = demoProctorFor('room-1');
+    const tablet = await ProctorRoomPage.open(context, world.venue.url);
+    await tablet.signIn(proctor.username, proctor.pin, { sessionId: CITIZENSHIP_SESSION_ID, roomId: 'room-1' });
+    const seat = candidate.seatId;
+    expect(await tablet.seatStatus(seat)).toBe('empty');
+    expect(await tablet.seatText(seat)).toContain('Свободно'); // the tablet speaks Russian here
+
+    // The candidate signs in at the PC and its identity photo arrives: the seat asks for the check.
+    const pc = new ClassroomPc(world.venue.url);
+    await pc.signIn(candidate.iin, candidate.accessCode);
+    await pc.push({ type: 'identity.photo', attemptId, data: { photo: PHOTO, faceCount: 1 } });
+    await tablet.waitForSeatStatus(seat, 'identity-to-verify');
+
+    await tablet.openSeat(seat);
+    await tablet.act('check-in');
+    await tablet.act('identity-match');
+    await tablet.waitForSeatStatus(seat, 'ready');
+    await tablet.act('authorise');
+    await tablet.waitForSeatStatus(seat, 'in-progress');
+    expect(await tablet.secondsLeft(seat)).toBeGreaterThan(2 * 3600);
+    await tablet.waitForAllSent();
+
+    // Wi-Fi lost: the pause is kept on the tablet and shown as not yet received.
+    await context.setOffline(true);
+    await tablet.act('pause');
+    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type)).toEqual(['timer.started']);
+    await context.setOffline(false);
+    await tablet.waitForAllSent(30_000);
+    await tablet.waitForSeatStatus(seat, 'paused');
+
+    const beforeExtend = await tablet.secondsLeft(seat);
+    await tablet.act('extend-30');
+    await expect.poll(() => tablet.secondsLeft(seat), { timeout: 20_000 }).toBeGreaterThanOrEqual(beforeExtend + 1800 - 5);
+    await tablet.act('resume');
+    await tablet.waitForSeatStatus(seat, 'in-progress');
+
+    const venueTypes = venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type);
+    expect(venueTypes).toEqual(['timer.started', 'timer.paused', 'timer.extended', 'timer.resumed']);
+    const tabletTypes = venueEventsOf(world.venue, attemptId).filter((e) => e.type.startsWith('proctor.')).map((e) => e.type);
+    expect(tabletTypes).toEqual(['proctor.authorise', 'proctor.pause', 'proctor.extend', 'proctor.resume']);
+    expect(scriptErrors).toEqual([]);
+  });
+
+  it('shows another proctor only their own room', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const proctor = demoProctorFor('room-2');
+    const tablet = await ProctorRoomPage.open(other, world.venue.url);
+    await tablet.page.locator('input[name="username"]').fill(proctor.username);
+    await tablet.page.locator('input[name="pin"]').fill(proctor.pin);
+    await tablet.page.locator('form button[type="submit"]').click();
+    // proctor2 has one room only, so the tablet opens it at once.
+    await tablet.page.locator('.seat-map').waitFor({ timeout: 20_000 });
+    expect(new URL(tablet.page.url()).pathname).toBe(`/proctor/rooms/${CITIZENSHIP_SESSION_ID}/room-2`);
+    const response = await tablet.page.evaluate(async (path) => (await fetch(path)).status, `/api/proctor/sessions/${CITIZENSHIP_SESSION_ID}/rooms/room-1`);
+    expect(response).toBe(403);
+    await other.close();
+  });
+});
