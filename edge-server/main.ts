@@ -3,7 +3,7 @@
  *   --port / VENUE_PORT (4100), HOST (127.0.0.1), --data / VENUE_DATA_DIR (data/venue-demo),
  *   VENUE_ID (demo), VENUE_NAME, HUB_URL (optional), --enrol-token / VENUE_ENROL_TOKEN
  *   (enrols at the hub on first start), VENUE_STATIC_DIR (dist),
- *   VENUE_SYNC_INTERVAL_MS (5000).
+ *   VENUE_SYNC_INTERVAL_MS (5000), VENUE_UPLINK_BATCH (events per uplink batch, 2000).
  * SIGTERM and SIGINT stop the pump, close the listener and the database cleanly; a crash
  * (SIGKILL, power cut) loses nothing that was acknowledged, as SQLite runs WAL + FULL.
  */
@@ -34,6 +34,7 @@ const hubUrl = env('HUB_URL') ?? null;
 const enrolToken = text(flags['enrol-token']) ?? env('VENUE_ENROL_TOKEN');
 const staticDir = resolve(env('VENUE_STATIC_DIR') ?? 'dist');
 const intervalMs = Number(env('VENUE_SYNC_INTERVAL_MS') ?? 5000);
+const maxBatch = Number(env('VENUE_UPLINK_BATCH') ?? 2000);
 const version = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const store = openVenueStore(dataDir);
@@ -42,7 +43,7 @@ const ingest = new DeviceIngest(store);
 const configuredHub = store.config.get()?.hubUrl ?? null;
 const sync = configuredHub
   ? new VenueSync({
-      store, ingest, identity, enrolToken, now: Date.now, intervalMs,
+      store, ingest, identity, enrolToken, now: Date.now, intervalMs, maxBatch,
       venueName: env('VENUE_NAME') ?? `Venue ${venueId}`,
       hub: new HubClient({ hubUrl: configuredHub, identity }),
       log: (line) => console.warn(line),

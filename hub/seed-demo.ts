@@ -4,7 +4,7 @@
  * up), and both demo sessions published to that venue with their keys released at once.
  * Release codes go to `<data>/demo-release-codes.json` for the offline-start path.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HubServices } from './app';
 import { countStaffAccounts, insertStaffAccount } from './db';
@@ -16,9 +16,6 @@ export async function seedDemoIfEmpty(services: HubServices, dataDir: string | u
   const db = ctx.database.db;
   if ((await countStaffAccounts(db)) > 0) return false;
   const demo = buildDemo({ now: ctx.now() });
-  for (const account of demo.staff) {
-    await insertStaffAccount(db, { username: account.username, role: account.role, displayName: account.displayName, passwordHash: account.passwordHash, createdAt: ctx.now() });
-  }
   const { token } = await services.enrolment.createToken('demo', { venueId: DEMO_VENUE_ID, validHours: 24 * 30 });
   const releaseCodes: Record<string, string> = {};
   for (const session of demo.sessions) {
@@ -28,8 +25,15 @@ export async function seedDemoIfEmpty(services: HubServices, dataDir: string | u
     releaseCodes[session.sessionId] = releaseCode;
   }
   if (dataDir) {
+    // With PostgreSQL the data folder holds only these files, so it may not exist yet.
+    mkdirSync(dataDir, { recursive: true });
     writeFileSync(join(dataDir, 'demo-enrol-token'), `${token}\n`, { mode: 0o600 });
     writeFileSync(join(dataDir, 'demo-release-codes.json'), `${JSON.stringify(releaseCodes, null, 2)}\n`, { mode: 0o600 });
+  }
+  // Staff accounts go last: their presence is what marks the demo as seeded, so a start
+  // that crashed half-way through seeding simply seeds again.
+  for (const account of demo.staff) {
+    await insertStaffAccount(db, { username: account.username, role: account.role, displayName: account.displayName, passwordHash: account.passwordHash, createdAt: ctx.now() });
   }
   return true;
 }

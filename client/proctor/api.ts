@@ -84,6 +84,18 @@ export interface IncidentView {
   at: number;
 }
 
+export interface ActView {
+  actId: string;
+  actType: 'prohibited-item' | 'impostor' | 'rule-violation';
+  text: string;
+  cosigners: string[];
+  at: number;
+  candidateId: string;
+  fullName: string;
+  iin: string;
+  seatId: string;
+}
+
 export interface RoomView {
   sessionId: string;
   roomId: string;
@@ -96,6 +108,7 @@ export interface RoomView {
   violations: ViolationView[];
   appeals: AppealView[];
   incidents: IncidentView[];
+  acts: ActView[];
 }
 
 export class ProctorApiError extends Error {
@@ -139,6 +152,10 @@ export const proctorApi = {
   streamUrl: (sessionId: string, roomId: string) => `/api/proctor${roomPath(sessionId, roomId)}/stream`,
   photos: (sessionId: string, roomId: string, candidateId: string) =>
     call<{ rosterPhoto: string | null; identityPhoto: string | null }>(`${roomPath(sessionId, roomId)}/candidates/${encodeURIComponent(candidateId)}/photos`),
+  releaseCode: (sessionId: string, roomId: string, code: string) =>
+    call<{ isReleased: boolean }>(`${roomPath(sessionId, roomId)}/release-code`, { method: 'POST', body: JSON.stringify({ code }) }),
+  /** Where the room's PDFs are: `seating-list.pdf`, `report.pdf`, `acts/<actId>.pdf`. */
+  paperUrl: (sessionId: string, roomId: string, name: string) => `/api/proctor${roomPath(sessionId, roomId)}/${name}`,
   evidence: (sessionId: string, roomId: string, candidateId: string, violationId: string) =>
     call<{ evidence: string }>(`${roomPath(sessionId, roomId)}/candidates/${encodeURIComponent(candidateId)}/violations/${encodeURIComponent(violationId)}/evidence`).then((r) => r.evidence),
 };

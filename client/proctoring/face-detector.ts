@@ -211,9 +211,17 @@ export interface FaceSample extends FaceDetection {
   workerMs: number;
 }
 
+/** A frame handed to a worker (transferred, so the sender must not use it again). */
+export type CameraFrame = ImageBitmap | VideoFrame;
+
+/** Pixel size of a camera frame. */
+export function frameSize(frame: CameraFrame): { width: number; height: number } {
+  return 'displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : { width: frame.width, height: frame.height };
+}
+
 export type FaceWorkerRequest =
-  | { type: 'init'; model: FaceModel; assetBase: string; minDetectionConfidence?: number }
-  | { type: 'frame'; id: number; frame: ImageBitmap; timestampMs: number };
+  | { type: 'init'; model: FaceModel; assetBase: string; minDetectionConfidence?: number; analysisWidth?: number }
+  | { type: 'frame'; id: number; frame: CameraFrame; timestampMs: number };
 
 export type FaceWorkerReply =
   | { type: 'ready' }
@@ -229,7 +237,7 @@ export interface FaceWorkerPort {
 
 export interface FaceWorkerClient {
   /** Detects on a frame, which is transferred to the worker (do not reuse it). */
-  detect(frame: ImageBitmap, model: FaceModel, timestampMs: number): Promise<FaceSample>;
+  detect(frame: CameraFrame, model: FaceModel, timestampMs: number): Promise<FaceSample>;
   close(): void;
 }
 
@@ -256,7 +264,7 @@ async function startModelWorker(worker: FaceWorkerPort, init: Extract<FaceWorker
     throw error;
   }
   return {
-    detect(frame: ImageBitmap, timestampMs: number) {
+    detect(frame: CameraFrame, timestampMs: number) {
       const id = nextId++;
       return new Promise<FaceSample>((resolve, reject) => {
         pending.set(id, { resolve, reject });
@@ -279,12 +287,18 @@ async function startModelWorker(worker: FaceWorkerPort, init: Extract<FaceWorker
  */
 export async function createFaceWorkerClient(
   createWorker: () => FaceWorkerPort,
-  options: { models: FaceModel[]; assetBase?: string; minDetectionConfidence?: number },
+  options: { models: FaceModel[]; assetBase?: string; minDetectionConfidence?: number; analysisWidth?: number },
 ): Promise<FaceWorkerClient> {
   const workers = new Map<FaceModel, Awaited<ReturnType<typeof startModelWorker>>>();
   try {
     for (const model of options.models) {
-      const init = { type: 'init', model, assetBase: options.assetBase ?? '/', minDetectionConfidence: options.minDetectionConfidence } as const;
+      const init = {
+        type: 'init',
+        model,
+        assetBase: options.assetBase ?? '/',
+        minDetectionConfidence: options.minDetectionConfidence,
+        analysisWidth: options.analysisWidth,
+      } as const;
       workers.set(model, await startModelWorker(createWorker(), init));
     }
   } catch (error) {
@@ -319,7 +333,7 @@ export interface FaceSamplingOptions {
   video: HTMLVideoElement;
   workers: FaceWorkerClient;
   monitor: FaceObservationSink;
-  policy: { sampleIntervalMs: number; analysisWidth: number; analysisHeight: number };
+  policy: { sampleIntervalMs: number; analysisWidth: number };
   /** Which model a sample runs; face-monitor's `modelForSample`. */
   modelForSample: (sampleIndex: number) => FaceModel;
   /** Every analysed sample, with the main-thread time it cost (frame grab and post). */
@@ -336,8 +350,18 @@ function isCameraAlive(video: HTMLVideoElement): boolean {
 }
 
 /**
+ * The current camera frame for a worker. A VideoFrame only references the
+ * decoded frame, so the main thread copies and scales nothing (the worker's
+ * detector scales it); an ImageBitmap scaled by the browser is the fallback.
+ */
+async function grabFrame(video: HTMLVideoElement, size: { analysisWidth: number }): Promise<CameraFrame> {
+  if (typeof VideoFrame === 'function') return new VideoFrame(video, { timestamp: Math.round(performance.now() * 1000) });
+  return createImageBitmap(video, { resizeWidth: size.analysisWidth, resizeQuality: 'low' });
+}
+
+/**
  * Samples the camera at the policy's rate until `stop()`: the main thread only
- * grabs a scaled ImageBitmap and posts it; the workers detect. Samples never
+ * grabs the frame and posts it; the workers detect. Samples never
  * overlap, so a slow PC lowers the rate instead of queueing frames.
  */
 export function startFaceSampling(options: FaceSamplingOptions): { stop(): Promise<void> } {
@@ -355,11 +379,10 @@ export function startFaceSampling(options: FaceSamplingOptions): { stop(): Promi
       return;
     }
     const model = options.modelForSample(sampleIndex++);
-    const grabbing = createImageBitmap(video, { resizeWidth: policy.analysisWidth, resizeHeight: policy.analysisHeight, resizeQuality: 'low' });
+    const frame = await grabFrame(video, policy);
     const grabMs = now() - startedAt;
-    const bitmap = await grabbing;
     const postedAt = now();
-    const pending = options.workers.detect(bitmap, model, startedAt);
+    const pending = options.workers.detect(frame, model, startedAt);
     const mainThreadMs = grabMs + now() - postedAt;
     const sample = await pending;
     const [first] = sample.faces;

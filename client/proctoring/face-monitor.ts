@@ -29,11 +29,11 @@ export interface ProctoringPolicy {
   /** Time between camera samples (the detection rate). */
   sampleIntervalMs: number;
   /**
-   * Size a camera frame is scaled to before detection. The models see at most
-   * 192×192 pixels, so 320×240 loses nothing and halves the cost of 640×480.
+   * Width a camera frame is scaled to (keeping its aspect ratio) before
+   * detection. The models see at most 192×192 pixels, so 320 loses nothing
+   * and costs far less than a full frame. Pass it to the face workers.
    */
   analysisWidth: number;
-  analysisHeight: number;
   /** Every n-th sample runs the full-range model; 0 never does. */
   fullRangeEvery: number;
   /** How long a full-range face count stays valid for the samples in between. */
@@ -51,7 +51,6 @@ export interface ProctoringPolicy {
 export const DEFAULT_PROCTORING_POLICY: ProctoringPolicy = {
   sampleIntervalMs: 500,
   analysisWidth: 320,
-  analysisHeight: 240,
   fullRangeEvery: 4,
   fullRangeHoldMs: 3000,
   staleAfterMs: 4000,

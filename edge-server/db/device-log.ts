@@ -45,6 +45,7 @@ export class DeviceLogRepository {
   readonly #alarm: Statement<SyncAlarm>;
   readonly #readAfter: Statement<[number, number], VenueLogRow>;
   readonly #alarms: Statement<[], SyncAlarm>;
+  readonly #alarmCount: Statement<[], { count: number }>;
 
   constructor(db: VenueDatabase) {
     const { sqlite } = db;
@@ -61,7 +62,9 @@ export class DeviceLogRepository {
     );
     this.#alarm = sqlite.prepare(
       `INSERT INTO sync_alarms (reason, device_id, epoch, seq, held_hash, offered_hash, raised_at)
-       VALUES (@reason, @deviceId, @epoch, @seq, @heldHash, @offeredHash, @raisedAt)`,
+       SELECT @reason, @deviceId, @epoch, @seq, @heldHash, @offeredHash, @raisedAt
+       WHERE NOT EXISTS (SELECT 1 FROM sync_alarms WHERE reason = @reason AND device_id = @deviceId AND epoch = @epoch AND seq = @seq
+                         AND offered_hash IS @offeredHash)`,
     );
     this.#readAfter = sqlite.prepare(
       `SELECT venue_seq AS venueSeq, device_id AS deviceId, epoch, seq, type, attempt_id AS attemptId, at,
@@ -72,6 +75,7 @@ export class DeviceLogRepository {
       `SELECT reason, device_id AS deviceId, epoch, seq, held_hash AS heldHash, offered_hash AS offeredHash, raised_at AS raisedAt
        FROM sync_alarms ORDER BY id`,
     );
+    this.#alarmCount = sqlite.prepare('SELECT count(*) AS count FROM sync_alarms');
   }
 
   head(deviceId: string, epoch: number): DeviceHead | undefined {
@@ -94,12 +98,17 @@ export class DeviceLogRepository {
     this.#setHead.run(deviceId, epoch, head.ackedSeq, head.ackedHash, now);
   }
 
+  /** Records an alarm once: a device retrying the same refused push does not add a row per attempt. */
   raiseAlarm(alarm: SyncAlarm): void {
     this.#alarm.run(alarm);
   }
 
   alarms(): SyncAlarm[] {
     return this.#alarms.all();
+  }
+
+  alarmCount(): number {
+    return this.#alarmCount.get()?.count ?? 0;
   }
 
   /** Log rows after `venueSeq`, in order, at most `limit`. */

@@ -9,11 +9,15 @@ import { FIXTURE_SESSION_ID, PROCTORS, seedTwoRooms } from './test-fixture';
 
 type Who = 'anonymous' | 'candidate' | 'proctor1' | 'proctor2' | 'signed-out proctor' | 'forged token';
 const ROOM_OF: Record<'room-1' | 'room-2', string> = { 'room-1': 'cand-1', 'room-2': 'cand-3' };
-const ROUTES: { name: string; path: (roomId: 'room-1' | 'room-2') => string }[] = [
+const ROUTES: { name: string; method?: 'POST'; body?: unknown; path: (roomId: 'room-1' | 'room-2') => string }[] = [
   { name: 'room view', path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}` },
   { name: 'room stream', path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}/stream` },
   { name: 'photos', path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}/candidates/${ROOM_OF[roomId]}/photos` },
   { name: 'evidence', path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}/candidates/${ROOM_OF[roomId]}/violations/v-none/evidence` },
+  { name: 'seating list PDF', path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}/seating-list.pdf` },
+  { name: 'report PDF', path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}/report.pdf` },
+  { name: 'act PDF', path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}/acts/act-none.pdf` },
+  { name: 'release code', method: 'POST', body: { code: 'WRONG-CODE-1' }, path: (roomId) => `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/${roomId}/release-code` },
 ];
 
 let venue: TestVenue;
@@ -49,7 +53,7 @@ afterAll(() => {
 function expected(who: Who, roomId: 'room-1' | 'room-2', route: string): number {
   if (who !== 'proctor1' && who !== 'proctor2') return 401;
   if (PROCTORS[who].roomId !== roomId) return 403;
-  return route === 'evidence' ? 404 : 200;
+  return { evidence: 404, 'act PDF': 404, 'release code': 400 }[route] ?? 200;
 }
 
 const cases = ROUTES.flatMap((route) => (['room-1', 'room-2'] as const).flatMap((roomId) =>
@@ -58,16 +62,20 @@ const cases = ROUTES.flatMap((route) => (['room-1', 'room-2'] as const).flatMap(
 describe('proctor routes: access matrix', () => {
   it.each(cases)('$route.name, $roomId, as $who', async ({ route, roomId, who }) => {
     const controller = new AbortController();
-    const response = await venue.app.request(route.path(roomId), { headers: { cookie: cookies.get(who)! }, signal: controller.signal });
+    const init = route.method ? { method: route.method, body: JSON.stringify(route.body), headers: { cookie: cookies.get(who)!, 'content-type': 'application/json' } } : { headers: { cookie: cookies.get(who)! } };
+    const response = await venue.app.request(route.path(roomId), { ...init, signal: controller.signal });
     expect(response.status).toBe(expected(who, roomId, route.name));
     if (response.status === 200 && route.name === 'room stream') {
       const reader = response.body!.getReader();
       const first = new TextDecoder().decode((await reader.read()).value);
       expect(first).toContain(`"roomId":"${roomId}"`);
       await reader.cancel();
+    } else if (response.status === 200 && route.name.endsWith('PDF')) {
+      expect(response.headers.get('content-type')).toBe('application/pdf');
     } else if (response.status !== 200) {
       const body = (await response.json()) as { code: string };
-      expect(body.code).toBe({ 401: 'not-signed-in', 403: 'not-your-room', 404: 'no-evidence' }[response.status]);
+      const code = { 401: 'not-signed-in', 403: 'not-your-room', 400: 'bad-release-code', 404: route.name === 'evidence' ? 'no-evidence' : 'no-act' }[response.status];
+      expect(body.code).toBe(code);
     }
     controller.abort();
   });

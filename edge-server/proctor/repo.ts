@@ -50,6 +50,7 @@ export class ProctorRepository {
   readonly #lastVenueSeq: Statement<[], { venueSeq: number | null }>;
   readonly #candidateDevice: Statement<[string], { deviceId: string }>;
   readonly #venueIdentity: Statement<[], { venueId: string; createdAt: number }>;
+  readonly #releaseByCode: Statement<[string, string, number]>;
 
   constructor(db: VenueDatabase) {
     const { sqlite } = db;
@@ -85,6 +86,16 @@ export class ProctorRepository {
     this.#lastVenueSeq = sqlite.prepare('SELECT max(venue_seq) AS venueSeq FROM venue_log');
     this.#candidateDevice = sqlite.prepare('SELECT device_id AS deviceId FROM candidate_sessions WHERE attempt_id = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1');
     this.#venueIdentity = sqlite.prepare('SELECT venue_id AS venueId, created_at AS createdAt FROM venue_config WHERE id = 1');
+    // The first release stands: a release time that moved would move every attempt's start.
+    this.#releaseByCode = sqlite.prepare(
+      `INSERT INTO released_keys (session_id, key, source, downlink_seq, released_at) VALUES (?, ?, 'release-code', NULL, ?)
+       ON CONFLICT (session_id) DO NOTHING`,
+    );
+  }
+
+  /** Records a session key unwrapped by a proctor's release code, unless the session is already released. */
+  releaseByCode(sessionId: string, keyHex: string, now: number): void {
+    this.#releaseByCode.run(sessionId, keyHex, now);
   }
 
   openSession(row: Omit<ProctorSessionRow, 'revokedAt'>): void {

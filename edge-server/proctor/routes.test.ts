@@ -3,7 +3,7 @@ import type { EventBody } from '../../sync/events';
 import { chainBodies } from '../../sync/testkit';
 import { openTestVenue, postJson, removeDir, type TestVenue } from '../test-support';
 import type { RoomView } from './room-state';
-import { FIXTURE_SESSION_ID, PROCTORS, releaseKey, seedTwoRooms } from './test-fixture';
+import { FIXTURE_SESSION_ID, PROCTORS, RELEASE_CODE, releaseKey, seedTwoRooms } from './test-fixture';
 
 const ATTEMPT_1 = `${FIXTURE_SESSION_ID}.cand-1`;
 const ATTEMPT_2 = `${FIXTURE_SESSION_ID}.cand-2`;
@@ -176,5 +176,31 @@ describe('room view', () => {
     expect(((await evidence.json()) as { evidence: string }).evidence).toBe('data:image/jpeg;base64,BBBB');
     venue.store.db.sqlite.prepare("UPDATE device_contacts SET last_seen_at = ? WHERE device_id = 'pc-a01'").run(at - 120_000);
     expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('not-heard-from');
+  });
+});
+
+describe('room paper and the release code', () => {
+  it('serves the seating list, the act of a removal and the room report as PDFs', async () => {
+    releaseKey(venue.store, sessionKey);
+    const token = await signIn('proctor1');
+    await pushFrom('tab-1', [{ type: 'proctor.remove', at: Date.now(), attemptId: ATTEMPT_1, data: { actId: 'act-7', actType: 'impostor', text: 'Басқа адам отыр.', cosigners: ['Бақылаушы'] } }]);
+    for (const path of ['seating-list.pdf', 'report.pdf', 'acts/act-7.pdf']) {
+      const response = await venue.app.request(`${ROOM_1}/${path}`, { headers: { cookie: `proctor_session=${token}` } });
+      expect(response.status, path).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    }
+    const missing = await venue.app.request(`${ROOM_1}/acts/act-8.pdf`, { headers: { cookie: `proctor_session=${token}` } });
+    expect(missing.status).toBe(404);
+  });
+
+  it('releases the session with the right code only, and then the timer can start', async () => {
+    const token = await signIn('proctor1');
+    const post = (code: string) => venue.app.request(`${ROOM_1}/release-code`, { method: 'POST', headers: { cookie: `proctor_session=${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    expect((await post('WRONG-CODE-99')).status).toBe(400);
+    expect(venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toBeUndefined();
+    expect((await post(RELEASE_CODE)).status).toBe(200);
+    expect(venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toMatchObject({ key: sessionKey, source: 'release-code' });
+    await pushFrom('tab-1', [{ type: 'proctor.authorise', at: Date.now(), attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
+    expect(venueEvents(ATTEMPT_1).map((e) => e.type)).toEqual(['timer.started']);
   });
 });

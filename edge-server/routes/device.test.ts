@@ -69,10 +69,13 @@ describe('POST /api/device/events', () => {
     expect(logCount()).toBe(5);
     expect(venue.ingest.head()).toEqual(before);
     expect(venue.ingest.cursor(DEVICE, 1).ackedHash).toBe(chain[4]!.hash);
+    // The device retrying the same refused push raises no second alarm.
+    expect((await postJson(venue.app, '/api/device/events', push(forged.slice(0, 2)))).status).toBe(409);
     const alarms = venue.store.log.alarms();
     expect(alarms).toHaveLength(1);
     expect(alarms[0]).toMatchObject({ reason: 'conflict', deviceId: DEVICE, epoch: 1, heldHash: chain[alarms[0]!.seq - 1]!.hash });
     expect(alarms[0]!.offeredHash).not.toBe(alarms[0]!.heldHash);
+    expect((await (await venue.app.request('/api/health')).json()).log.alarms).toBe(1);
   });
 
   it('refuses a batch that starts beyond the held seq with 409 gap naming the held seq', async () => {

@@ -17,7 +17,7 @@ export const healthRoutes = new Hono<VenueEnv>().get('/', (c) => {
     version,
     venueId: config?.venueId ?? null,
     storage: { state: storageState },
-    log: { size: head.size, root: head.root },
+    log: { size: head.size, root: head.root, alarms: store.log.alarmCount() },
     uplink: {
       isConfigured: Boolean(config?.hubUrl),
       isEnrolled: config?.isEnrolled ?? false,

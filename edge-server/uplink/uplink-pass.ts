@@ -55,6 +55,13 @@ async function ensureEnrolled(context: UplinkContext): Promise<UplinkCursor> {
   return hub.cursor();
 }
 
+/**
+ * Largest encoded (uncompressed) batch the venue sends: the hub caps what a body may
+ * inflate to, and a batch of evidence photos can be large in few events. Checked before
+ * sending, so such a batch is halved here rather than refused there.
+ */
+export const MAX_ENCODED_BATCH_BYTES = 16 * 1024 * 1024;
+
 export class UplinkPass {
   readonly #context: UplinkContext;
   readonly #maxBatch: number;
@@ -62,8 +69,11 @@ export class UplinkPass {
   /** Largest batch worth trying in this pass: lowered by each 413, so a halved size is not regrown into another refusal. */
   #ceiling: number;
 
-  constructor(context: UplinkContext, maxBatch = 1000) {
+  readonly #maxEncodedBytes: number;
+
+  constructor(context: UplinkContext, maxBatch = 1000, maxEncodedBytes = MAX_ENCODED_BATCH_BYTES) {
     this.#context = context;
+    this.#maxEncodedBytes = maxEncodedBytes;
     this.#maxBatch = maxBatch;
     this.#batchSize = maxBatch;
     this.#ceiling = maxBatch;
@@ -85,6 +95,10 @@ export class UplinkPass {
       if (rows.length === 0) return acked;
       const fromVenueSeq = rows[0]!.venueSeq;
       const encoded = encodeVenueBatch({ venueId: identity.venueId, fromVenueSeq, entries: rows.map((row) => ({ event: rowToEvent(row) })) });
+      if (encoded.length > this.#maxEncodedBytes && rows.length > 1) {
+        this.#halve(rows.length);
+        continue;
+      }
       const body = deflateSync(encoded);
       const sentAt = now();
       try {
@@ -98,9 +112,7 @@ export class UplinkPass {
         this.#batchSize = Math.min(this.#ceiling, this.#batchSize * 2);
       } catch (error) {
         if (error instanceof HubError && error.status === 413 && rows.length > 1) {
-          this.#batchSize = Math.ceil(rows.length / 2);
-          this.#ceiling = this.#batchSize;
-          this.splits++;
+          this.#halve(rows.length);
           continue;
         }
         // The hub owns the cursor: on a gap, ask where it stands and go on from there.
@@ -114,5 +126,11 @@ export class UplinkPass {
         throw error;
       }
     }
+  }
+
+  #halve(count: number): void {
+    this.#batchSize = Math.ceil(count / 2);
+    this.#ceiling = this.#batchSize;
+    this.splits++;
   }
 }

@@ -24,6 +24,7 @@ let hubUrl: string;
 let flakyUrl: string;
 let flakyServer: ServerType;
 let flakyState: 'up' | 'down' | 'hanging' = 'up';
+let flakyTooLarge = 0;
 
 beforeAll(async () => {
   hubDatabase = await openHubDatabase();
@@ -37,7 +38,10 @@ beforeAll(async () => {
   const flakyFetch = (request: Request) => {
     if (flakyState === 'down') return new Response('{"code":"unavailable","message":"down"}', { status: 503 });
     if (flakyState === 'hanging') return new Promise<Response>(() => undefined);
-    return app.fetch(request);
+    return Promise.resolve(app.fetch(request)).then((response) => {
+      if (response.status === 413) flakyTooLarge++;
+      return response;
+    });
   };
   flakyServer = await new Promise<ServerType>((ready) => {
     const started = serve({ fetch: flakyFetch, port: 0, hostname: '127.0.0.1' }, () => ready(started));
@@ -53,12 +57,12 @@ afterAll(async () => {
   await hubDatabase.close();
 });
 
-function venueSync(venue: TestVenue, options: { hubUrl: string; venueId?: string; enrolToken?: string; timeoutMs?: number }) {
+function venueSync(venue: TestVenue, options: { hubUrl: string; venueId?: string; enrolToken?: string; timeoutMs?: number; maxEncodedBytes?: number }) {
   const identity = loadVenueIdentity(venue.dataDir, venue.store, { venueId: options.venueId ?? VENUE_ID, hubUrl: options.hubUrl });
   return new VenueSync({
     store: venue.store, ingest: venue.ingest, identity, enrolToken: options.enrolToken, venueName: 'Astana venue 1', now: Date.now,
     hub: new HubClient({ hubUrl: options.hubUrl, identity, timeoutMs: options.timeoutMs ?? 5000 }), maxBatch: 1000,
-    intervalMs: 60_000, backoff: { baseMs: 20, maxMs: 100 },
+    intervalMs: 60_000, backoff: { baseMs: 20, maxMs: 100 }, maxEncodedBytes: options.maxEncodedBytes,
   });
 }
 
@@ -191,6 +195,24 @@ describe('venue ↔ hub', () => {
       expect(result.uplink.error).toContain('stopping');
     } finally {
       flakyState = 'up';
+      venue.close();
+      removeDir(venue.dataDir);
+    }
+  }, 30_000);
+
+  it('halves a batch whose encoding is over its own cap before the hub ever has to refuse it', async () => {
+    const venue = openTestVenue();
+    const { token } = await services.enrolment.createToken('admin', { venueId: 'shymkent-04' });
+    const sync = venueSync(venue, { hubUrl: flakyUrl, venueId: 'shymkent-04', enrolToken: token, maxEncodedBytes: 600 });
+    try {
+      await pushChain(venue, 'pc-shymkent-d01', 30, 6);
+      flakyTooLarge = 0;
+      expect((await sync.syncNow()).uplink).toEqual({ ok: true, ackedVenueSeq: 31 });
+      expect(sync.splitCount).toBeGreaterThan(0);
+      expect(flakyTooLarge).toBe(0);
+      expect(await countVenueEvents(hubDatabase.db, 'shymkent-04')).toBe(31);
+    } finally {
+      await sync.stop();
       venue.close();
       removeDir(venue.dataDir);
     }

@@ -16,6 +16,8 @@ export interface VenueSyncOptions extends UplinkContext {
   intervalMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   maxBatch?: number;
+  /** Largest encoded batch to send (see MAX_ENCODED_BATCH_BYTES). */
+  maxEncodedBytes?: number;
   random?: () => number;
   log?: (message: string) => void;
 }
@@ -34,7 +36,7 @@ export class VenueSync {
   constructor(options: VenueSyncOptions) {
     this.#options = options;
     this.#store = options.store;
-    this.#uplink = new UplinkPass(options, options.maxBatch);
+    this.#uplink = new UplinkPass(options, options.maxBatch, options.maxEncodedBytes);
   }
 
   /** How many uplink batches the hub refused as too large (each was halved and resent). */

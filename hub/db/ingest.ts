@@ -60,12 +60,15 @@ export async function readVenueHead(db: HubDb, venueId: string): Promise<VenueHe
   return row ? { venueId: row.venueId, ackedVenueSeq: row.ackedVenueSeq, merkleState: row.merkleState, root: row.root, signedHead: row.signedHead ?? null, isHeadMatched: row.isHeadMatched } : undefined;
 }
 
-/** Rewrites a venue's head after a batch. */
+/** Rewrites a venue's head after a batch and records the venue as seen, in one statement. */
 export async function saveVenueHead(db: HubDb, head: VenueHeadRow, now: number): Promise<void> {
-  await db
-    .update(venueHeads)
-    .set({ ackedVenueSeq: head.ackedVenueSeq, merkleState: head.merkleState, root: head.root, signedHead: head.signedHead, isHeadMatched: head.isHeadMatched, updatedAt: now })
-    .where(eq(venueHeads.venueId, head.venueId));
+  await db.execute(sql`
+    with saved as (
+      update venue_heads set acked_venue_seq = ${head.ackedVenueSeq}, merkle_state = ${JSON.stringify(head.merkleState)}::jsonb, root = ${head.root},
+        signed_head = ${head.signedHead === null ? null : JSON.stringify(head.signedHead)}::jsonb, is_head_matched = ${head.isHeadMatched}, updated_at = ${now}
+      where venue_id = ${head.venueId}
+    )
+    update venues set last_seen_at = ${now} where venue_id = ${head.venueId}`);
 }
 
 /** Stored hashes of a venue's log between two venue seqs (inclusive), keyed by venue seq. */
@@ -86,16 +89,16 @@ export async function readDeviceHeads(db: HubDb, deviceIds: readonly string[]): 
     .where(inArray(deviceHeads.deviceId, [...deviceIds]));
 }
 
-/** Inserts or advances device heads, one statement. */
+/** Inserts or advances device heads, one statement whatever their number. */
 export async function upsertDeviceHeads(db: HubDb, venueId: string, heads: readonly DeviceHeadRow[]): Promise<void> {
   if (heads.length === 0) return;
-  await db
-    .insert(deviceHeads)
-    .values(heads.map((head) => ({ ...head, venueId })))
-    .onConflictDoUpdate({
-      target: [deviceHeads.deviceId, deviceHeads.epoch],
-      set: { ackedSeq: sql`excluded.acked_seq`, ackedHash: sql`excluded.acked_hash`, venueId: sql`excluded.venue_id` },
-    });
+  const column = <T>(pick: (head: DeviceHeadRow) => T) => sql.param(heads.map(pick));
+  await db.execute(sql`
+    insert into device_heads (device_id, epoch, venue_id, acked_seq, acked_hash)
+    select u.device_id, u.epoch, ${venueId}, u.acked_seq, u.acked_hash
+    from unnest(${column((h) => h.deviceId)}::text[], ${column((h) => h.epoch)}::int[], ${column((h) => h.ackedSeq)}::int[], ${column((h) => h.ackedHash)}::text[])
+      as u(device_id, epoch, acked_seq, acked_hash)
+    on conflict (device_id, epoch) do update set acked_seq = excluded.acked_seq, acked_hash = excluded.acked_hash, venue_id = excluded.venue_id`);
 }
 
 // One statement per chunk; columns travel as arrays (a dozen parameters, however many rows).

@@ -19,7 +19,7 @@ import { SyncRefusal, isSyncRefusal } from '../../sync/refusals';
 import type { HubContext } from '../context';
 import {
   claimNonce, insertVenueEvents, isUniqueViolation, lockVenueHead, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
-  storedVenueHashes, touchVenue, upsertDeviceHeads, type HubDb, type VenueEventRow, type VenueHeadRow,
+  storedVenueHashes, upsertDeviceHeads, type HubDb, type VenueEventRow, type VenueHeadRow,
 } from '../db';
 import { isVenueSignature, type VenueKeys } from './venue-auth';
 
@@ -142,7 +142,6 @@ export class UplinkService {
       await raiseAlarm(tx, { venueId, kind: 'head-mismatch', detail: { size: next.ackedVenueSeq, signedRoot: next.signedHead.root, hubRoot: next.root } }, now);
     }
     await saveVenueHead(tx, next, now);
-    await touchVenue(tx, venueId, now);
     const receipt: UplinkReceipt = { venueId, ackedVenueSeq: next.ackedVenueSeq, root: next.root, isHeadMatched: next.isHeadMatched };
     return { receipt, ackedVenueSeq: next.ackedVenueSeq, chains: chains.all };
   }

@@ -73,8 +73,16 @@ describe('candidate: sign-in to result', () => {
     await page.startWhenAuthorised();
     expect(await page.accessibilityViolations()).toEqual([]);
 
-    // The first answer is in IndexedDB at once, then acknowledged by the venue.
+    // A listening item plays only as often as the package allows.
     const firstItem = await page.currentItemId();
+    const listening = exam.examPackage.blocks[0]!.items[0]!;
+    expect(listening.maxPlays).toBe(2);
+    expect(await page.playAudio()).toBe(1);
+    expect(await page.playAudio()).toBe(0);
+    expect(await page.canPlayAudio()).toBe(false);
+    expect((await page.storedEvents()).filter((row) => row.event.type === 'audio.played')).toHaveLength(2);
+
+    // The first answer is in IndexedDB at once, then acknowledged by the venue.
     await page.pressOption(2);
     await page.page.waitForFunction(() => document.querySelector('[data-testid="save-status"]')?.getAttribute('data-state') !== 'saving');
     const stored = (await page.storedEvents()).filter((row) => row.event.type === 'answer.set');
@@ -100,6 +108,9 @@ describe('candidate: sign-in to result', () => {
     const venueResult = await page.page.evaluate(() => fetch('/api/candidate/result').then((r) => r.json())) as { result: { withheld: boolean; score?: { total: number } } };
     expect(shown).toBe(venueResult.result.withheld ? 'withheld' : 'card');
 
+    // A content appeal, within the window, names items and carries a justification.
+    await page.fileContentAppeal([firstItem], 'several-correct', 'Options B and C both state the same date in different words.');
+
     // Every device event reached the venue, and both folds give the same score.
     const device = (await page.storedEvents()).map((row) => row.event).filter((event) => event.attemptId === attemptId);
     await expect.poll(async () => (await page.storedEvents()).every((row) => row.acked === 1), { timeout: 20_000 }).toBe(true);
@@ -111,6 +122,8 @@ describe('candidate: sign-in to result', () => {
     const deviceState = foldAttempt([...device, ...clock], { attemptId, venueDeviceIds: [VENUE_DEVICE] });
     expect(venueState.status).toBe('finished');
     expect(Object.keys(venueState.answers)).toHaveLength(total);
+    expect(venueState.appeals.map((appeal) => [appeal.kind, appeal.ground])).toEqual([['technical', 'image-missing'], ['content', 'several-correct']]);
+    expect(venueState.audioPlays[firstItem]).toBe(2);
     expect(scoreAttempt(venueState, exam.examPackage, exam.answerKey)).toEqual(scoreAttempt(deviceState, exam.examPackage, exam.answerKey));
     if (!venueResult.result.withheld) expect(venueResult.result.score?.total).toBe(scoreAttempt(venueState, exam.examPackage, exam.answerKey).total);
 

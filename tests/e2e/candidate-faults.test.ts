@@ -141,3 +141,94 @@ describe('candidate: faults', () => {
     }
   });
 });
+
+describe('candidate: another PC, another tab, a dropped network', () => {
+  let world: DemoVenue;
+  let tablet: ProctorTablet;
+
+  beforeAll(async () => {
+    world = await startDemoVenue();
+    tablet = new ProctorTablet(world.venue.url);
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  async function startOn(page: CandidatePage, candidate: ReturnType<typeof demoCandidates>[number]): Promise<void> {
+    await page.open('/');
+    expect(await page.signIn(candidate.iin, candidate.accessCode)).toBeNull();
+    await page.confirmRulesAndCheck();
+    const proctor = demoProctorFor(candidate.roomId);
+    await tablet.signIn(proctor.username, proctor.pin);
+    await tablet.authorise(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+    await page.startWhenAuthorised();
+  }
+
+  it('continues on another PC with the answers the venue holds, and signs the first PC out', async () => {
+    const candidate = demoCandidates()[3]!;
+    const browser = await launchBrowser();
+    try {
+      const first = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
+      await startOn(first, candidate);
+      await first.pressOption(1);
+      await first.nextByKeyboard();
+      await first.pressOption(2);
+      await first.toggleFlag();
+      await first.waitForSaveState('venue');
+      await expect.poll(async () => (await first.storedEvents()).every((row) => row.acked === 1), { timeout: 20_000 }).toBe(true);
+
+      // A fresh PC: empty IndexedDB, same candidate.
+      const second = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
+      await second.open('/');
+      expect(await second.signIn(candidate.iin, candidate.accessCode)).toBeNull();
+      await second.waitForExam();
+      expect(await second.gridCounts()).toMatchObject({ answered: 2, flagged: 1 });
+      expect(await first.page.evaluate(() => fetch('/api/candidate/me').then((r) => r.status))).toBe(401);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('refuses to show the same attempt in a second tab', async () => {
+    const candidate = demoCandidates()[4]!;
+    const browser = await launchBrowser();
+    try {
+      const context = await newDesktopContext(browser);
+      const first = new CandidatePage(await context.newPage(), world.venue.url);
+      await startOn(first, candidate);
+      const second = new CandidatePage(await context.newPage(), world.venue.url);
+      await second.open('/exam');
+      await second.page.getByTestId('other-tab').waitFor();
+      expect(await second.page.getByTestId('exam').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('saves on the PC while the network is down and says so, reaches the venue, and survives a reload', async () => {
+    const candidate = demoCandidates()[5]!;
+    const browser = await launchBrowser();
+    try {
+      const context = await newDesktopContext(browser);
+      const page = new CandidatePage(await context.newPage(), world.venue.url);
+      await startOn(page, candidate);
+      await context.setOffline(true);
+      await page.pressOption(3);
+      await page.waitForSaveState('local');
+      await page.page.getByTestId('offline-notice').waitFor({ timeout: 15_000 });
+      expect((await page.storedEvents()).some((row) => row.event.type === 'answer.set' && row.acked === 0)).toBe(true);
+      await context.setOffline(false);
+      await page.waitForSaveState('venue', 30_000);
+      expect(await page.page.getByTestId('offline-notice').count()).toBe(0);
+      // A reload resumes the same attempt from this PC and the venue.
+      const left = await page.remainingMs();
+      await page.page.reload();
+      await page.waitForExam();
+      expect((await page.gridCounts()).answered).toBe(1);
+      expect(Math.abs((await page.remainingMs()) - left)).toBeLessThan(10_000);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo/index';
-import { launchBrowser, newTabletContext } from '../support/browser';
+import { launchBrowser, newTabletContext, waitForServiceWorker } from '../support/browser';
 import { ROOT } from '../support/processes';
 import { demoCandidates, demoProctorFor, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
 import { ClassroomPc, ProctorRoomPage } from './pages/proctor-room-page';
@@ -64,14 +64,19 @@ describe('proctor: room seat map and decisions', () => {
     expect(await tablet.secondsLeft(seat)).toBeGreaterThan(2 * 3600);
     await tablet.waitForAllSent();
 
-    // Wi-Fi lost: the pause is kept on the tablet and shown as not yet received.
+    // Wi-Fi lost: the pause is kept on the tablet and shown as not yet received, even across a reload.
+    await waitForServiceWorker(tablet.page);
     await context.setOffline(true);
     await tablet.act('pause');
-    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(1);
+    await tablet.page.reload();
+    await tablet.page.locator('.seat-map').waitFor({ timeout: 20_000 });
+    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(1);
     expect(venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type)).toEqual(['timer.started']);
     await context.setOffline(false);
-    await tablet.waitForAllSent(30_000);
+    await tablet.waitForAllSent(60_000);
     await tablet.waitForSeatStatus(seat, 'paused');
+    await tablet.openSeat(seat);
 
     const beforeExtend = await tablet.secondsLeft(seat);
     await tablet.act('extend-30');
@@ -84,6 +89,30 @@ describe('proctor: room seat map and decisions', () => {
     const tabletTypes = venueEventsOf(world.venue, attemptId).filter((e) => e.type.startsWith('proctor.')).map((e) => e.type);
     expect(tabletTypes).toEqual(['proctor.authorise', 'proctor.pause', 'proctor.extend', 'proctor.resume']);
     expect(scriptErrors).toEqual([]);
+  });
+
+  it('removes a candidate with an act, logs an incident, and serves the act and the seating list as PDFs', async () => {
+    const tablet = new ProctorRoomPage(context.pages()[0]!);
+    const candidate = demoCandidates().filter((c) => c.roomId === 'room-1')[1]!;
+    const attemptId = `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`;
+    await tablet.openSeat(candidate.seatId);
+    await tablet.act('check-in');
+    await tablet.waitForSeatStatus(candidate.seatId, 'checked-in');
+    await tablet.act('authorise');
+    await tablet.waitForSeatStatus(candidate.seatId, 'in-progress');
+    await tablet.removeWithAct('prohibited-item', 'Қалтасынан телефон табылды', ['Бақылаушы Сәуле Нұрқызы']);
+    await tablet.waitForSeatStatus(candidate.seatId, 'removed');
+    await tablet.recordIncident('environment', 'Дәлізде шу болды');
+    await expect.poll(() => tablet.incidents(), { timeout: 20_000 }).toContain('Дәлізде шу болды');
+    await tablet.waitForAllSent();
+    expect(venueEventsOf(world.venue, attemptId).map((e) => e.type)).toEqual(['proctor.authorise', 'timer.started', 'proctor.remove', 'attempt.closed']);
+    expect(venueEventsOf(world.venue, attemptId).at(-1)).toMatchObject({ deviceId: VENUE_DEVICE, data: { reason: 'removed' } });
+    const links = await tablet.paperLinks();
+    const actLink = links.find((href) => /\/acts\/act-[^/]+\.pdf$/.test(href));
+    expect(actLink).toBeDefined();
+    for (const href of [actLink!, links.find((h) => h.endsWith('seating-list.pdf'))!]) {
+      expect(await tablet.fetchFromTablet(href)).toMatchObject({ status: 200, type: 'application/pdf' });
+    }
   });
 
   it('shows another proctor only their own room', async () => {

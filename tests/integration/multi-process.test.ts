@@ -5,6 +5,10 @@
  * In the end the hub must hold exactly the venue's log (same events, same order, none
  * twice), its root must equal the venue's signed head, and a forged, a replayed and a
  * conflicting batch must each be refused with its reason and change nothing.
+ *
+ * Every fault is drawn from one seed: FAULT_SEED=<n> replays a run's schedule (the log
+ * line at the end prints the seed, the faults inflicted and the timing of each phase).
+ * MULTI_PROCESS_DEVICES shrinks the run while debugging (800 events per device).
  */
 import { createPrivateKey, createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -89,6 +93,10 @@ describe('fault proxy', () => {
       expect(stalled).toMatchObject({ reply: 'x' });
       expect((stalled as { ms: number }).ms).toBeGreaterThanOrEqual(390);
       expect(stalls.counters.stalled).toBeGreaterThanOrEqual(1);
+
+      pass.forceNext('reset');
+      expect(await roundTrip(pass.port, 'answer.set')).toHaveProperty('error');
+      expect(pass.counters.reset).toBe(1);
 
       pass.setMode('down');
       expect(await roundTrip(pass.port, 'y')).toHaveProperty('error');
@@ -230,6 +238,9 @@ describe('venue → hub under faults, on real processes', () => {
           proxy.setMode('down');
           await sleep(2000 + Math.floor(random() * 2000));
           proxy.setMode('faulty');
+          // Beside the seeded schedule, at least one reset and one stall for certain.
+          proxy.forceNext('reset');
+          proxy.forceNext('stall');
         }
         await sleep(50);
       }

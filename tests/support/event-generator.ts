@@ -237,11 +237,13 @@ export async function pushAll(generator: EventGenerator, options: PushOptions): 
           if (receipt.ackedSeq > 0 && events[receipt.ackedSeq - 1]?.hash !== receipt.ackedHash) {
             throw new PushRefused(409, 'receipt-mismatch', `${device.deviceId}: venue acknowledged seq ${receipt.ackedSeq} with a hash we never sent`);
           }
-          if (receipt.ackedSeq > acked) {
-            options.onAcked?.(receipt.ackedSeq - acked);
-            summary.acked += receipt.ackedSeq - acked;
+          if (receipt.ackedSeq <= acked) {
+            // The batch started right after the venue's own cursor, so a 200 must move it.
+            throw new PushRefused(response.status, 'no-progress', `${device.deviceId}: venue answered 200 but stayed at seq ${receipt.ackedSeq} after a batch from ${firstSeq}`);
           }
-          acked = Math.max(acked, receipt.ackedSeq);
+          options.onAcked?.(receipt.ackedSeq - acked);
+          summary.acked += receipt.ackedSeq - acked;
+          acked = receipt.ackedSeq;
           failures = 0;
           continue;
         }

@@ -69,9 +69,10 @@ interface MonitorRun {
 
 let faceWorkers: Promise<FaceWorkerClient> | null = null;
 
-/** The face workers, one per model, started once. */
+/** The face workers, one per model, started once, scaling frames to the policy's analysis size. */
 function faceWorkerClient(): Promise<FaceWorkerClient> {
-  faceWorkers ??= createFaceWorkerClient(() => new Worker('/face-worker.js', { type: 'module' }), { models: ['short', 'full'] });
+  const { analysisWidth } = DEFAULT_PROCTORING_POLICY;
+  faceWorkers ??= createFaceWorkerClient(() => new Worker('/face-worker.js', { type: 'module' }), { models: ['short', 'full'], analysisWidth });
   return faceWorkers;
 }
 

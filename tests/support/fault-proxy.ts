@@ -47,6 +47,8 @@ export interface FaultProxy {
   readonly mode: FaultMode;
   readonly counters: Readonly<FaultCounters>;
   setMode(mode: FaultMode): void;
+  /** Makes the next forwarded chunk (of any connection) suffer this fault, whatever the schedule says. */
+  forceNext(fault: 'reset' | 'stall'): void;
   /** Zeroes the counters (e.g. between benchmark phases). */
   resetCounters(): void;
   close(): Promise<void>;
@@ -64,8 +66,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function cut(socket: Socket): void {
+function cut(socket: Socket, isReset: boolean): void {
   if (socket.destroyed) return;
+  if (!isReset) {
+    socket.destroy();
+    return;
+  }
   // An RST, as a dropped link or a middlebox would send, rather than a polite FIN.
   try {
     if (typeof socket.resetAndDestroy === 'function' && socket.readyState !== 'opening') socket.resetAndDestroy();
@@ -85,11 +91,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let mode: FaultMode = options.mode ?? 'pass';
   const counters: FaultCounters = { connections: 0, passed: 0, reset: 0, stalled: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
   const open = new Set<{ client: Socket; upstream: Socket; timer?: NodeJS.Timeout }>();
+  const forced: Array<'reset' | 'stall'> = [];
 
   const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     if (mode === 'down') {
       counters.refused++;
-      cut(client);
+      cut(client, true);
       return;
     }
     counters.connections++;
@@ -105,8 +112,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       open.delete(pair);
       if (pair.timer) clearTimeout(pair.timer);
       if (!pair.isFaulted) counters.passed++;
-      cut(client);
-      cut(upstream);
+      cut(client, Boolean(pair.isFaulted));
+      cut(upstream, Boolean(pair.isFaulted));
     };
     const fault = () => {
       pair.isFaulted = true;
@@ -123,16 +130,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         held.push({ to, chunk, isUp });
         return;
       }
-      if (mode === 'faulty') {
-        const roll = random();
-        if (roll < resetChance) {
+      const forcedFault = forced.shift();
+      if (mode === 'faulty' || forcedFault) {
+        const roll = forcedFault ? Number.NaN : random();
+        if (forcedFault === 'reset' || roll < resetChance) {
           // Part of the chunk gets through before the cut: the receiver sees a torn request or response.
           const torn = Math.floor(random() * chunk.length);
           if (torn > 0) deliver(to, chunk.subarray(0, torn), isUp);
           fault();
           return;
         }
-        if (roll < resetChance + stallChance) {
+        if (forcedFault === 'stall' || roll < resetChance + stallChance) {
           counters.stalled++;
           isStalled = true;
           held.push({ to, chunk, isUp });
@@ -187,10 +195,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           counters.reset++;
           open.delete(pair);
           if (pair.timer) clearTimeout(pair.timer);
-          cut(pair.client);
-          cut(pair.upstream);
+          cut(pair.client, true);
+          cut(pair.upstream, true);
         }
       }
+    },
+    forceNext(fault) {
+      forced.push(fault);
     },
     resetCounters() {
       Object.assign(counters, { connections: 0, passed: 0, reset: 0, stalled: 0, refused: 0, bytesUp: 0, bytesDown: 0 });
@@ -199,8 +210,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       for (const pair of [...open]) {
         open.delete(pair);
         if (pair.timer) clearTimeout(pair.timer);
-        cut(pair.client);
-        cut(pair.upstream);
+        cut(pair.client, false);
+        cut(pair.upstream, false);
       }
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

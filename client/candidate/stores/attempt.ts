@@ -114,8 +114,10 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
   async function restore(): Promise<CandidateProfile | null> {
     if (profile.value) return profile.value;
     try {
-      profile.value = await candidateApi.me();
-      await kvSet(PROFILE_KEY, profile.value);
+      const me = await candidateApi.me();
+      profile.value = me;
+      // The plain object: IndexedDB cannot clone Vue's reactive proxy.
+      await kvSet(PROFILE_KEY, me).catch(() => undefined);
     } catch (error) {
       if (error instanceof CandidateApiError && error.code === 'offline') profile.value = (await kvGet<CandidateProfile>(PROFILE_KEY)) ?? null;
       else profile.value = null;
@@ -248,7 +250,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
   }
 
   async function fileContentAppeal(itemIds: string[], ground: 'key-mismatch' | 'no-correct-answer' | 'several-correct' | 'badly-written' | 'bad-translation', justification: string): Promise<void> {
-    await record({ type: 'appeal.content', data: { appealId: newId('cap'), itemIds, ground, justification: justification.trim() } });
+    await record({ type: 'appeal.content', data: { appealId: newId('cap'), itemIds: [...itemIds], ground, justification: justification.trim() } });
   }
 
   /** Finishes the attempt (by the candidate, or at zero) and tries to get it to the venue now. */

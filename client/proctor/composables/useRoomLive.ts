@@ -4,6 +4,7 @@
  * the tablet between views, from the time left the venue last sent.
  */
 import { computed, onBeforeUnmount, onMounted, ref } from 'vue';
+import { kvGet, kvSet } from '../../db';
 import { proctorApi, ProctorApiError, type RoomView } from '../api';
 
 export function useRoomLive(sessionId: string, roomId: string) {
@@ -16,19 +17,25 @@ export function useRoomLive(sessionId: string, roomId: string) {
   let source: EventSource | null = null;
   let ticker: ReturnType<typeof setInterval> | null = null;
 
+  // The last view the venue sent, kept so a tablet reloaded without Wi-Fi still shows the room.
+  const cacheKey = `proctor.room.${sessionId}.${roomId}`;
+
   function accept(view: RoomView): void {
     room.value = view;
     receivedAt.value = Date.now();
     now.value = receivedAt.value;
+    void kvSet(cacheKey, view).catch(() => undefined);
   }
 
   async function load(): Promise<void> {
     state.value = 'loading';
     try {
+      if (globalThis.navigator?.onLine === false) throw new ProctorApiError('offline', 0, 'the tablet is offline');
       accept(await proctorApi.room(sessionId, roomId));
       state.value = 'done';
     } catch (caught) {
       error.value = caught instanceof ProctorApiError ? caught : new ProctorApiError('server-error', 0, String(caught));
+      room.value ??= (await kvGet<RoomView>(cacheKey).catch(() => undefined)) ?? null;
       state.value = 'error';
     }
   }

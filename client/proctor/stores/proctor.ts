@@ -5,11 +5,14 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { ensureDevice } from '../../db';
+import { ensureDevice, kvGet, kvSet } from '../../db';
 import { useOutbox } from '../../sync/outbox';
 import { proctorApi, ProctorApiError, type ProctorProfile } from '../api';
 
 export type LoadState = 'idle' | 'loading' | 'done' | 'error';
+
+/** The last profile the venue confirmed, so a tablet reloaded without Wi-Fi keeps working on its rooms. */
+const PROFILE_KEY = 'proctor.profile';
 
 export const useProctorStore = defineStore('proctor', () => {
   const profile = ref<ProctorProfile | null>(null);
@@ -24,14 +27,17 @@ export const useProctorStore = defineStore('proctor', () => {
   async function load(): Promise<ProctorProfile | null> {
     state.value = 'loading';
     try {
+      if (globalThis.navigator?.onLine === false) throw new ProctorApiError('offline', 0, 'the tablet is offline');
       profile.value = await proctorApi.me();
-      if (profile.value) startOutbox();
+      await kvSet(PROFILE_KEY, profile.value ? JSON.parse(JSON.stringify(profile.value)) : null).catch(() => undefined);
       state.value = 'done';
     } catch (caught) {
-      profile.value = null;
       error.value = caught instanceof ProctorApiError ? caught : new ProctorApiError('server-error', 0, String(caught));
+      // Out of reach: carry on with the rooms last confirmed; the actions wait in the outbox.
+      profile.value = error.value.code === 'offline' ? ((await kvGet<ProctorProfile | null>(PROFILE_KEY).catch(() => null)) ?? null) : null;
       state.value = 'error';
     }
+    if (profile.value) startOutbox();
     return profile.value;
   }
 
@@ -41,6 +47,7 @@ export const useProctorStore = defineStore('proctor', () => {
     try {
       const device = await ensureDevice();
       profile.value = await proctorApi.signIn({ username, pin, deviceId: device.deviceId });
+      await kvSet(PROFILE_KEY, JSON.parse(JSON.stringify(profile.value))).catch(() => undefined);
       startOutbox();
       state.value = 'done';
       return true;
@@ -53,6 +60,7 @@ export const useProctorStore = defineStore('proctor', () => {
 
   async function signOut(): Promise<void> {
     await proctorApi.signOut().catch(() => undefined);
+    await kvSet(PROFILE_KEY, null).catch(() => undefined);
     profile.value = null;
   }
 

@@ -104,6 +104,30 @@ export class CandidatePage {
     return Number(await this.page.getByTestId('timer').getAttribute('data-remaining-ms'));
   }
 
+  /** Plays the current item's clip and waits until it has finished; returns the plays left. */
+  async playAudio(): Promise<number> {
+    const button = this.page.getByTestId('play-audio');
+    await button.click();
+    await this.page.waitForFunction(() => {
+      const play = document.querySelector<HTMLButtonElement>('[data-testid="play-audio"]');
+      return play && (!play.disabled || document.querySelector('[data-testid="plays-left"]')?.getAttribute('data-left') === '0');
+    }, undefined, { timeout: 20_000 });
+    return Number(await this.page.getByTestId('plays-left').getAttribute('data-left'));
+  }
+
+  async canPlayAudio(): Promise<boolean> {
+    return this.page.getByTestId('play-audio').isEnabled();
+  }
+
+  /** Files a content appeal on the result page naming the given items. */
+  async fileContentAppeal(itemIds: string[], ground: string, justification: string): Promise<void> {
+    for (const itemId of itemIds) await this.page.locator(`[data-testid="content-appeal"] input[data-item="${itemId}"]`).check();
+    await this.page.getByTestId('content-ground').selectOption(ground);
+    await this.page.getByTestId('content-justification').fill(justification);
+    await this.page.getByTestId('content-submit').click();
+    await this.page.getByTestId('content-appeal-sent').waitFor();
+  }
+
   async fileTechnicalAppeal(reason: string): Promise<void> {
     await this.page.getByTestId('open-technical-appeal').click();
     await this.page.getByTestId('appeal-reason').selectOption(reason);

@@ -66,6 +66,40 @@ export class ProctorRoomPage {
     await this.page.locator(`[data-testid="candidate-panel"] [data-action="${action}"]`).click();
   }
 
+  /** Removes the open candidate with an act. */
+  async removeWithAct(actType: 'prohibited-item' | 'impostor' | 'rule-violation', text: string, cosigners: string[]): Promise<void> {
+    await this.act('remove');
+    const panel = this.page.getByTestId('candidate-panel');
+    await panel.locator('select[name="actType"]').selectOption(actType);
+    await panel.locator('textarea[name="actText"]').fill(text);
+    await panel.locator('textarea[name="cosigners"]').fill(cosigners.join('\n'));
+    await panel.locator('form button[type="submit"]').click();
+  }
+
+  async recordIncident(category: string, text: string): Promise<void> {
+    const log = this.page.getByTestId('incident-log');
+    await log.locator('select[name="category"]').selectOption(category);
+    await log.locator('input[name="incident"]').fill(text);
+    await log.locator('button[type="submit"]').click();
+  }
+
+  async incidents(): Promise<string> {
+    return this.page.getByTestId('incident-log').innerText();
+  }
+
+  /** The links of the room's documents (seating list, report, acts). */
+  async paperLinks(): Promise<string[]> {
+    return this.page.getByTestId('close-room').locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  }
+
+  /** Fetches a URL with the tablet's own cookie: status and content type. */
+  async fetchFromTablet(path: string): Promise<{ status: number; type: string | null; size: number }> {
+    return this.page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, type: response.headers.get('content-type'), size: (await response.arrayBuffer()).byteLength };
+    }, path);
+  }
+
   async panelStatus(): Promise<string> {
     return this.page.getByTestId('panel-status').innerText();
   }

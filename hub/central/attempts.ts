@@ -1,0 +1,163 @@
+/**
+ * Attempts as the hub sees them: each one folded with the shared fold over the events
+ * the hub holds, scored with the shared scoring (with the appeals commission's overrides),
+ * and judged for completeness against the device chains it came from:
+ * - complete: the venue closed it, and every device chain that wrote to it verifies
+ *   (hash by hash, from genesis) up to that attempt's last seq on the device;
+ * - incomplete: not closed yet, or a chain is held only part of the way (the last seq
+ *   received is reported per device);
+ * - conflict: the venue reported a conflicting or broken chain for one of its devices,
+ *   a stored chain fails to verify, or two candidates claim the same attempt.
+ */
+import type { ChainedEvent, EventBody } from '../../sync/events';
+import { foldAttempt, type AttemptState } from '../../sync/fold';
+import type { AnswerKey, ExamPackage } from '../../sync/package';
+import { scoreAttempt, type AttemptScore, type ScoringOverrides } from '../../sync/scoring';
+import type { StoredEvent } from '../db/central';
+
+export type Completeness = 'complete' | 'incomplete' | 'conflict';
+
+export interface AttemptDevice {
+  deviceId: string;
+  epoch: number;
+  /** The attempt's last seq on this chain, as received. */
+  lastSeq: number;
+  /** How far the hub verified this chain from genesis. */
+  verifiedUpTo: number;
+}
+
+export interface AttemptRecord {
+  attemptId: string;
+  candidateId: string | null;
+  /** Every candidate id any `attempt.started` of this attempt named (more than one is a conflict). */
+  claimedBy: string[];
+  state: AttemptState;
+  completeness: Completeness;
+  /** Why it is not complete, in words. */
+  completenessNote: string | null;
+  devices: AttemptDevice[];
+  isClosedByVenue: boolean;
+  score: AttemptScore;
+  /** The total over what the venue held when it closed the attempt (its analysis card), or null before close. */
+  venueTotal: number | null;
+  /** The hub's total over everything it holds, before any appeals decision: what the venue's total must equal. */
+  rawTotal: number;
+  /** Late answers are scored as unanswered (a reconciliation decision). */
+  isLateIgnored: boolean;
+  /** Annulled or set aside by a staff decision. */
+  isAnnulledByDecision: boolean;
+}
+
+/** Re-scores an attempt under other appeals overrides, keeping its reconciliation decisions. */
+export function rescore(attempt: AttemptRecord, examPackage: ExamPackage, answerKey: AnswerKey, overrides: ScoringOverrides): AttemptScore {
+  const score = scoreAttempt(attempt.state, examPackage, answerKey, { ...overrides, isLateAnswerIgnored: attempt.isLateIgnored });
+  return attempt.isAnnulledByDecision ? { ...score, isPassed: false, isAnnulled: true } : score;
+}
+
+/** The venue server's own device id in its log (the clock authority). */
+export const venueDeviceIdOf = (venueId: string): string => `venue-${venueId}`;
+
+export const chainKeyOf = (deviceId: string, epoch: number): string => `${deviceId}\u0000${epoch}`;
+
+/**
+ * Devices whose proctor decisions count: tablets, i.e. devices that wrote proctor events
+ * but never wrote into an attempt as a candidate. A candidate PC's "proctor" event is ignored.
+ */
+export function proctorDevicesOf(events: readonly StoredEvent[], venueDeviceId: string): string[] {
+  const candidateDevices = new Set<string>();
+  const proctorDevices = new Set<string>();
+  for (const { event } of events) {
+    if (event.deviceId === venueDeviceId) continue;
+    if (event.type.startsWith('proctor.')) proctorDevices.add(event.deviceId);
+    else if (event.attemptId) candidateDevices.add(event.deviceId);
+  }
+  return [...proctorDevices].filter((deviceId) => !candidateDevices.has(deviceId));
+}
+
+export interface AttemptInputs {
+  venueId: string;
+  examPackage: ExamPackage;
+  answerKey: AnswerKey;
+  /** All events of the session's attempts, in venue-log order. */
+  events: readonly StoredEvent[];
+  /** Per chain (chainKeyOf), how far it verifies from genesis; and whether it failed by a bad hash. */
+  chains: ReadonlyMap<string, { verifiedUpTo: number; isBroken: boolean }>;
+  /** Devices the venue's alarms name as conflicting. */
+  conflictedDevices: ReadonlySet<string>;
+  overrides: ScoringOverrides;
+  /** Per attempt: score late answers as unanswered (a reconciliation decision). */
+  lateIgnored: ReadonlySet<string>;
+  /** Per attempt: annulled by a reviewer's decision. */
+  annulled: ReadonlySet<string>;
+}
+
+function scoreOf(state: AttemptState, inputs: AttemptInputs, overrides: ScoringOverrides): AttemptScore {
+  const score = scoreAttempt(state, inputs.examPackage, inputs.answerKey, overrides);
+  if (!inputs.annulled.has(state.attemptId)) return score;
+  return { ...score, isPassed: false, isAnnulled: true };
+}
+
+/** Folds, scores and judges every attempt found in the events. */
+export function buildAttempts(inputs: AttemptInputs): AttemptRecord[] {
+  const venueDeviceId = venueDeviceIdOf(inputs.venueId);
+  const proctorDeviceIds = proctorDevicesOf(inputs.events, venueDeviceId);
+  const byAttempt = new Map<string, StoredEvent[]>();
+  const acknowledgements: StoredEvent[] = [];
+  for (const stored of inputs.events) {
+    if (stored.event.type === 'proctor.appeal-acknowledged') acknowledgements.push(stored);
+    const attemptId = stored.event.attemptId;
+    if (!attemptId) continue;
+    let list = byAttempt.get(attemptId);
+    if (!list) byAttempt.set(attemptId, (list = []));
+    list.push(stored);
+  }
+  const context = (attemptId: string) => ({ attemptId, venueDeviceIds: [venueDeviceId], proctorDeviceIds });
+  return [...byAttempt.entries()].map(([attemptId, stored]) => {
+    const all: ChainedEvent[] = [...stored, ...acknowledgements].map((s) => s.event);
+    const state = foldAttempt(all, context(attemptId));
+    const claimedBy = [...new Set(stored.filter((s) => s.event.type === 'attempt.started').map((s) => (s.event as Extract<EventBody, { type: 'attempt.started' }>).data.candidateId))];
+    const lastSeqs = new Map<string, AttemptDevice>();
+    for (const { event } of stored) {
+      const key = chainKeyOf(event.deviceId, event.epoch);
+      const device = lastSeqs.get(key) ?? { deviceId: event.deviceId, epoch: event.epoch, lastSeq: 0, verifiedUpTo: inputs.chains.get(key)?.verifiedUpTo ?? 0 };
+      device.lastSeq = Math.max(device.lastSeq, event.seq);
+      lastSeqs.set(key, device);
+    }
+    const devices = [...lastSeqs.values()];
+    const closing = stored.find((s) => s.event.type === 'attempt.closed' && s.event.deviceId === venueDeviceId);
+    const isClosedByVenue = closing !== undefined;
+    const brokenDevice = devices.find((d) => d.verifiedUpTo < d.lastSeq && inputs.chains.get(chainKeyOf(d.deviceId, d.epoch))?.isBroken);
+    const conflicted = devices.find((d) => inputs.conflictedDevices.has(d.deviceId));
+    const short = devices.filter((d) => d.verifiedUpTo < d.lastSeq);
+    let completeness: Completeness = 'complete';
+    let completenessNote: string | null = null;
+    if (claimedBy.length > 1) {
+      completeness = 'conflict';
+      completenessNote = `two candidates claim this attempt: ${claimedBy.join(', ')}`;
+    } else if (brokenDevice) {
+      completeness = 'conflict';
+      completenessNote = `the chain of ${brokenDevice.deviceId} does not verify after seq ${brokenDevice.verifiedUpTo}`;
+    } else if (conflicted) {
+      completeness = 'conflict';
+      completenessNote = `the venue reported a conflicting chain for ${conflicted.deviceId}`;
+    } else if (!isClosedByVenue) {
+      completeness = 'incomplete';
+      completenessNote = `not closed by the venue; last seq received: ${devices.map((d) => `${d.deviceId} ${d.lastSeq}`).join(', ')}`;
+    } else if (short.length > 0) {
+      completeness = 'incomplete';
+      completenessNote = `chain held without gaps only up to ${short.map((d) => `${d.deviceId} seq ${d.verifiedUpTo} of ${d.lastSeq}`).join(', ')}`;
+    }
+    const overrides: ScoringOverrides = { ...inputs.overrides, isLateAnswerIgnored: inputs.lateIgnored.has(attemptId) };
+    const score = scoreOf(state, inputs, overrides);
+    let venueTotal: number | null = null;
+    if (closing) {
+      const heldAtClose = all.filter((event, index) => index >= stored.length || stored[index]!.venueSeq <= closing.venueSeq);
+      venueTotal = scoreAttempt(foldAttempt(heldAtClose, context(attemptId)), inputs.examPackage, inputs.answerKey).total;
+    }
+    const rawTotal = scoreAttempt(state, inputs.examPackage, inputs.answerKey).total;
+    return {
+      attemptId, candidateId: state.candidateId, claimedBy, state, completeness, completenessNote, devices, isClosedByVenue, score, venueTotal, rawTotal,
+      isLateIgnored: inputs.lateIgnored.has(attemptId), isAnnulledByDecision: inputs.annulled.has(attemptId),
+    };
+  });
+}
