@@ -99,4 +99,11 @@ describe('POST /api/admin/sync-now', () => {
     expect((await request('::ffff:127.0.0.1')).status).toBe(200);
     expect(calls).toBe(2);
   });
+
+  it('says so when the venue has no hub to sync with', async () => {
+    const venue = venueWith();
+    const response = await venue.app.request('/api/admin/sync-now', { method: 'POST' }, { incoming: { socket: { remoteAddress: '::1' } } });
+    expect(response.status).toBe(409);
+    expect((await response.json()).code).toBe('no-hub');
+  });
 });

@@ -97,14 +97,17 @@ class EchoWorker implements FaceWorkerPort {
   received: FaceWorkerRequest[] = [];
   isTerminated = false;
   private listener: ((event: MessageEvent<FaceWorkerReply>) => void) | null = null;
-  constructor(private readonly answer: (request: FaceWorkerRequest) => FaceWorkerReply | null) {}
+  private errorListener: ((event: Event) => void) | null = null;
+  constructor(private readonly answer: (request: FaceWorkerRequest) => FaceWorkerReply | 'crash' | null) {}
   postMessage(message: FaceWorkerRequest) {
     this.received.push(message);
     const reply = this.answer(message);
-    if (reply) queueMicrotask(() => this.listener?.({ data: reply } as MessageEvent<FaceWorkerReply>));
+    if (reply === 'crash') queueMicrotask(() => this.errorListener?.(new Event('error')));
+    else if (reply) queueMicrotask(() => this.listener?.({ data: reply } as MessageEvent<FaceWorkerReply>));
   }
-  addEventListener(_type: 'message', listener: (event: MessageEvent<FaceWorkerReply>) => void) {
-    this.listener = listener;
+  addEventListener(type: 'message' | 'error', listener: ((event: MessageEvent<FaceWorkerReply>) => void) | ((event: Event) => void)) {
+    if (type === 'message') this.listener = listener as (event: MessageEvent<FaceWorkerReply>) => void;
+    else this.errorListener = listener as (event: Event) => void;
   }
   terminate() {
     this.isTerminated = true;
@@ -148,6 +151,12 @@ describe('createFaceWorkerClient', () => {
     }, { models: ['short', 'full'] });
     await expect(start).rejects.toThrow('model not found');
     expect(workers.every((w) => w.isTerminated)).toBe(true);
+  });
+
+  it('fails to start when the worker script itself fails, and rejects frames of a worker that crashes', async () => {
+    await expect(createFaceWorkerClient(() => new EchoWorker(() => 'crash'), { models: ['short'] })).rejects.toThrow(/face worker failed/);
+    const client = await createFaceWorkerClient(() => new EchoWorker((request) => (request.type === 'init' ? { type: 'ready' } : 'crash')), { models: ['short'] });
+    await expect(client.detect(bitmap(), 'short', 1)).rejects.toThrow(/face worker failed/);
   });
 
   it('rejects a frame the worker could not analyse, and frames still pending at close', async () => {

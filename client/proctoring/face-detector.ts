@@ -232,6 +232,8 @@ export type FaceWorkerReply =
 export interface FaceWorkerPort {
   postMessage(message: FaceWorkerRequest, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<FaceWorkerReply>) => void): void;
+  /** The worker script failed to load or threw (a 404, a CSP refusal, a crash). */
+  addEventListener(type: 'error', listener: (event: Event) => void): void;
   terminate(): void;
 }
 
@@ -255,6 +257,13 @@ async function startModelWorker(worker: FaceWorkerPort, init: Extract<FaceWorker
     pending.delete(id);
     if (data.type === 'sample') waiting?.resolve(data.sample);
     else waiting?.reject(new Error(data.message));
+  });
+  worker.addEventListener('error', (event) => {
+    const detail = 'message' in event && typeof event.message === 'string' ? event.message : event.type;
+    const failure = new Error(`face worker failed: ${detail}`);
+    onReady?.reject(failure);
+    for (const waiting of pending.values()) waiting.reject(failure);
+    pending.clear();
   });
   worker.postMessage(init);
   try {

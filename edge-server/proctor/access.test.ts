@@ -62,7 +62,7 @@ const cases = ROUTES.flatMap((route) => (['room-1', 'room-2'] as const).flatMap(
 describe('proctor routes: access matrix', () => {
   it.each(cases)('$route.name, $roomId, as $who', async ({ route, roomId, who }) => {
     const controller = new AbortController();
-    const init = route.method ? { method: route.method, body: JSON.stringify(route.body), headers: { cookie: cookies.get(who)!, 'content-type': 'application/json' } } : { headers: { cookie: cookies.get(who)! } };
+    const init: RequestInit = route.method ? { method: route.method, body: JSON.stringify(route.body), headers: { cookie: cookies.get(who)!, 'content-type': 'application/json' } } : { headers: { cookie: cookies.get(who)! } };
     const response = await venue.app.request(route.path(roomId), { ...init, signal: controller.signal });
     expect(response.status).toBe(expected(who, roomId, route.name));
     if (response.status === 200 && route.name === 'room stream') {

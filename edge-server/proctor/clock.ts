@@ -62,11 +62,11 @@ export class VenueClockWriter {
    * The venue events now due for one attempt, chained after the venue's held head, or an
    * empty list. Nothing awaits between reading the head and the caller appending them.
    */
-  dueChain(session: Session, candidate: RosterCandidate, trustedTablets: ReadonlySet<string>, now: number): ChainedEvent[] {
+  dueChain(session: Session, candidate: RosterCandidate, trustedTablets: ReadonlySet<string>, now: number, held?: readonly LogEntry[]): ChainedEvent[] {
     const chain = this.venueChain();
     if (!chain) return [];
     const attemptId = attemptIdFor(session.sessionId, candidate.candidateId);
-    const log = this.#repo.attemptLog(attemptId);
+    const log = held ?? this.#repo.attemptLog(attemptId);
     const received = log
       .filter((entry) => entry.deviceId !== chain.deviceId && isTrustedEvent(entry, trustedTablets))
       .map((entry) => ({ body: entry.body, receivedAt: entry.receivedAt }));

@@ -46,6 +46,13 @@ export class ProctorRepository {
   readonly #contact: Statement<[string], { lastSeenAt: number }>;
   readonly #sessions: Statement<[], { session: string }>;
   readonly #attemptRows: Statement<[string], RawLogRow>;
+  readonly #attemptRowsAfter: Statement<[string, number], RawLogRow>;
+  /**
+   * Parsed attempt logs, grown by reading only rows past the last one held. Safe because
+   * the venue log is append-only (a row is never updated or deleted), and used only
+   * outside transactions, so it never holds a row that a rollback could take back.
+   */
+  readonly #attemptCache = new Map<string, LogEntry[]>();
   readonly #roomRows: Statement<[], RawLogRow>;
   readonly #lastVenueSeq: Statement<[], { venueSeq: number | null }>;
   readonly #candidateDevice: Statement<[string], { deviceId: string }>;
@@ -77,6 +84,9 @@ export class ProctorRepository {
     this.#sessions = sqlite.prepare('SELECT session FROM sessions ORDER BY starts_at DESC');
     this.#attemptRows = sqlite.prepare(
       'SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log WHERE attempt_id = ? ORDER BY venue_seq',
+    );
+    this.#attemptRowsAfter = sqlite.prepare(
+      'SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log WHERE attempt_id = ? AND venue_seq > ? ORDER BY venue_seq',
     );
     this.#roomRows = sqlite.prepare(
       `SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log
@@ -141,6 +151,15 @@ export class ProctorRepository {
 
   attemptLog(attemptId: string): LogEntry[] {
     return this.#attemptRows.all(attemptId).map(parseRow);
+  }
+
+  /** The same as {@link attemptLog}, from the cache; never call it inside a transaction. */
+  committedAttemptLog(attemptId: string): LogEntry[] {
+    const held = this.#attemptCache.get(attemptId) ?? [];
+    const fresh = this.#attemptRowsAfter.all(attemptId, held.at(-1)?.venueSeq ?? 0).map(parseRow);
+    const entries = fresh.length > 0 ? [...held, ...fresh] : held;
+    this.#attemptCache.set(attemptId, entries);
+    return entries;
   }
 
   /** Check-ins, identity checks, seat moves, incidents and appeal acknowledgements (events without an attempt). */

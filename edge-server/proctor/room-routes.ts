@@ -68,7 +68,7 @@ export const roomRoutes = new Hono<VenueEnv>()
         if (!service.auth.identityFor(getCookie(c, PROCTOR_COOKIE))) break;
         const seq = service.lastVenueSeq();
         if (seq !== sentSeq || Date.now() - sentAt >= STREAM_REFRESH_MS) {
-          const view = service.roomView(session, roomId);
+          const view = service.sharedRoomView(session, roomId);
           await stream.writeSSE({ event: 'room', data: JSON.stringify(view), id: String(view.venueSeq) });
           sentSeq = service.lastVenueSeq();
           sentAt = Date.now();

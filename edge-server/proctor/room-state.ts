@@ -9,7 +9,7 @@ import { attemptIdFor, isTrustedEvent } from './clock';
 import type { LogEntry } from './repo';
 
 /** A PC silent for longer than this during an attempt shows as "not heard from". */
-export const NOT_HEARD_FROM_AFTER_MS = 45_000;
+export const NOT_HEARD_FROM_AFTER_MS = 60_000;
 
 export type SeatStatus = 'empty' | 'checked-in' | 'identity-to-verify' | 'ready' | 'in-progress' | 'paused' | 'not-heard-from' | 'finished' | 'removed';
 

@@ -204,3 +204,28 @@ describe('room paper and the release code', () => {
     expect(venueEvents(ATTEMPT_1).map((e) => e.type)).toEqual(['timer.started']);
   });
 });
+
+describe('violation review and appeals', () => {
+  it('shows a violation as confirmed and a technical appeal as acknowledged once the tablet says so', async () => {
+    const token = await signIn('proctor1');
+    const at = Date.now();
+    await pushFrom('pc-a01', [
+      { type: 'violation.started', at, attemptId: ATTEMPT_1, data: { violationId: 'v9', kind: 'focus-lost' } },
+      { type: 'violation.ended', at: at + 4_000, attemptId: ATTEMPT_1, data: { violationId: 'v9' } },
+      { type: 'appeal.technical', at, attemptId: ATTEMPT_1, data: { appealId: 'ap-1', itemId: 'i2', reason: 'image-missing' } },
+    ]);
+    let view = await room(token);
+    expect(view.violations).toMatchObject([{ violationId: 'v9', durationMs: 4_000, isOpen: false, review: null }]);
+    expect(view.appeals).toMatchObject([{ appealId: 'ap-1', isAcknowledged: false }]);
+    // A candidate PC cannot review its own violation.
+    await pushFrom('pc-a01', [{ type: 'proctor.violation-reviewed', at, attemptId: ATTEMPT_1, data: { violationDeviceId: 'pc-a01', violationId: 'v9', decision: 'dismissed' } }]);
+    expect((await room(token)).violations[0]!.review).toBeNull();
+    await pushFrom('tab-1', [
+      { type: 'proctor.violation-reviewed', at, attemptId: ATTEMPT_1, data: { violationDeviceId: 'pc-a01', violationId: 'v9', decision: 'confirmed', note: 'looked at a phone' } },
+      { type: 'proctor.appeal-acknowledged', at, data: { appealId: 'ap-1' } },
+    ]);
+    view = await room(token);
+    expect(view.violations[0]!.review).toBe('confirmed');
+    expect(view.appeals[0]!.isAcknowledged).toBe(true);
+  });
+});

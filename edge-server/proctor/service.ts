@@ -29,6 +29,8 @@ export class ProctorService {
   readonly #now: () => number;
   readonly #packages: PackageCache;
   readonly #clock: VenueClockWriter;
+  /** The latest view of each room, shared by every tablet streaming it while the log has not moved. */
+  readonly #views = new Map<string, { view: RoomView; builtAt: number }>();
 
   constructor(options: ProctorServiceOptions) {
     this.#store = options.store;
@@ -64,7 +66,7 @@ export class ProctorService {
     const venueChain = this.#clock.venueChain();
     return deriveRoomView({
       session, roomId, venueDeviceId: venueChain?.deviceId ?? null, trustedTablets: trusted,
-      attemptLog: (attemptId) => this.repo.attemptLog(attemptId),
+      attemptLog: (attemptId) => this.repo.committedAttemptLog(attemptId),
       roomEvents: this.repo.roomEvents(),
       lastContact: (attemptId, devices) => {
         const pc = this.repo.candidateDevice(attemptId);
@@ -76,6 +78,16 @@ export class ProctorService {
       venueSeq: this.repo.lastVenueSeq(),
       now,
     });
+  }
+
+  /** The room's view, reused for up to `maxAgeMs` while the venue log has not moved (the streams' path). */
+  sharedRoomView(session: Session, roomId: string, maxAgeMs = 1000): RoomView {
+    const key = `${session.sessionId}/${roomId}`;
+    const held = this.#views.get(key);
+    if (held && held.view.venueSeq === this.repo.lastVenueSeq() && this.#now() - held.builtAt < maxAgeMs) return held.view;
+    const view = this.roomView(session, roomId);
+    this.#views.set(key, { view, builtAt: this.#now() });
+    return view;
   }
 
   lastVenueSeq(): number {
@@ -109,7 +121,8 @@ export class ProctorService {
   #authorDue(session: Session, roomId: string, trusted: ReadonlySet<string>): void {
     const now = this.#now();
     for (const candidate of session.candidates.filter((c) => c.roomId === roomId)) {
-      const due = this.#clock.dueChain(session, candidate, trusted, now);
+      const held = this.repo.committedAttemptLog(attemptIdFor(session.sessionId, candidate.candidateId));
+      const due = this.#clock.dueChain(session, candidate, trusted, now, held);
       if (due.length > 0) {
         this.#ingest.push({ deviceId: due[0]!.deviceId, epoch: due[0]!.epoch, events: due });
       }

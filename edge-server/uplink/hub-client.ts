@@ -50,12 +50,23 @@ export class HubClient {
   readonly #now: () => number;
   readonly #timeoutMs: number;
   #closing = new AbortController();
+  /** How far the hub's clock is ahead of ours, learnt from its `Date` headers; 0 while within a minute. */
+  #clockOffsetMs = 0;
 
   constructor(options: HubClientOptions) {
     this.#base = options.hubUrl.replace(/\/+$/, '');
     this.#identity = options.identity;
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  /**
+   * The time to put in signed requests: our clock, corrected by the hub's when they differ by
+   * more than a minute. The hub refuses requests outside its clock window, and a regional PC's
+   * clock may be hours off; the venue's own records keep the venue's clock.
+   */
+  hubTime(): number {
+    return this.#now() + this.#clockOffsetMs;
   }
 
   /** Aborts every request in flight (shutdown); later requests run normally. */
@@ -99,13 +110,20 @@ export class HubClient {
   #signedQueryHeaders(): Record<string, string> {
     const { venueId } = this.#identity;
     const nonce = newNonce();
-    const sentAt = this.#now();
+    const sentAt = this.hubTime();
     return {
       [SIGNED_QUERY_HEADERS.venueId]: venueId,
       [SIGNED_QUERY_HEADERS.nonce]: nonce,
       [SIGNED_QUERY_HEADERS.sentAt]: String(sentAt),
       [SIGNED_QUERY_HEADERS.signature]: this.#identity.sign(querySigningText(venueId, nonce, sentAt)),
     };
+  }
+
+  #learnClock(response: Response): void {
+    const hubDate = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isNaN(hubDate)) return;
+    const offset = hubDate - this.#now();
+    this.#clockOffsetMs = Math.abs(offset) > 60_000 ? offset : 0;
   }
 
   async #call(path: string, init: RequestInit): Promise<Response> {
@@ -115,6 +133,7 @@ export class HubClient {
     } catch (error) {
       throw new HubError(0, 'unreachable', `hub unreachable: ${(error as Error).message}`);
     }
+    this.#learnClock(response);
     if (response.ok) return response;
     let code = `http-${response.status}`;
     let message = response.statusText;

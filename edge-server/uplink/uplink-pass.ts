@@ -100,7 +100,7 @@ export class UplinkPass {
         continue;
       }
       const body = deflateSync(encoded);
-      const sentAt = now();
+      const sentAt = hub.hubTime();
       try {
         const receipt = await hub.sendBatch(body, {
           venueId: identity.venueId, nonce: newNonce(), sentAt, fromVenueSeq, count: rows.length,

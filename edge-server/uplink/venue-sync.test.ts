@@ -57,11 +57,14 @@ afterAll(async () => {
   await hubDatabase.close();
 });
 
-function venueSync(venue: TestVenue, options: { hubUrl: string; venueId?: string; enrolToken?: string; timeoutMs?: number; maxEncodedBytes?: number }) {
+interface SyncOptions { hubUrl: string; venueId?: string; enrolToken?: string; timeoutMs?: number; maxEncodedBytes?: number; now?: () => number }
+
+function venueSync(venue: TestVenue, options: SyncOptions) {
   const identity = loadVenueIdentity(venue.dataDir, venue.store, { venueId: options.venueId ?? VENUE_ID, hubUrl: options.hubUrl });
+  const now = options.now ?? Date.now;
   return new VenueSync({
-    store: venue.store, ingest: venue.ingest, identity, enrolToken: options.enrolToken, venueName: 'Astana venue 1', now: Date.now,
-    hub: new HubClient({ hubUrl: options.hubUrl, identity, timeoutMs: options.timeoutMs ?? 5000 }), maxBatch: 1000,
+    store: venue.store, ingest: venue.ingest, identity, enrolToken: options.enrolToken, venueName: 'Astana venue 1', now,
+    hub: new HubClient({ hubUrl: options.hubUrl, identity, timeoutMs: options.timeoutMs ?? 5000, now }), maxBatch: 1000,
     intervalMs: 60_000, backoff: { baseMs: 20, maxMs: 100 }, maxEncodedBytes: options.maxEncodedBytes,
   });
 }
@@ -211,6 +214,27 @@ describe('venue ↔ hub', () => {
       expect(sync.splitCount).toBeGreaterThan(0);
       expect(flakyTooLarge).toBe(0);
       expect(await countVenueEvents(hubDatabase.db, 'shymkent-04')).toBe(31);
+    } finally {
+      await sync.stop();
+      venue.close();
+      removeDir(venue.dataDir);
+    }
+  }, 30_000);
+
+  it('signs with the hub\'s time when the venue PC\'s clock is hours off, after one refused pass', async () => {
+    const venue = openTestVenue();
+    const { token } = await services.enrolment.createToken('admin', { venueId: 'aktobe-05' });
+    let skewMs = 0;
+    const sync = venueSync(venue, { hubUrl, venueId: 'aktobe-05', enrolToken: token, now: () => Date.now() + skewMs });
+    try {
+      await pushChain(venue, 'pc-aktobe-e01', 10, 7);
+      expect((await sync.syncNow()).uplink).toEqual({ ok: true, ackedVenueSeq: 11 });
+      skewMs = -3 * 3_600_000;
+      await pushChain(venue, 'pc-aktobe-e02', 10, 8);
+      const refused = await sync.syncNow();
+      expect(refused.uplink.ok).toBe(false);
+      expect(refused.uplink.error).toContain('stale-nonce');
+      expect((await sync.syncNow()).uplink).toEqual({ ok: true, ackedVenueSeq: 22 });
     } finally {
       await sync.stop();
       venue.close();

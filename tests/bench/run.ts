@@ -13,10 +13,11 @@ export const BENCH_NAMES = ['sync', 'candidate', 'face', 'venue', 'hub'] as cons
 const BENCH_DIR = import.meta.dirname;
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 
-/** A short `key=value` line of a result's top-level scalars. */
+/** A one-line `key=value` summary of a result's top-level scalars. */
 export function summaryLine(name: string, result: Record<string, unknown>): string {
   const parts = Object.entries(result)
-    .filter(([, value]) => ['number', 'string', 'boolean'].includes(typeof value))
+    // Long prose (e.g. a `method` note) stays in the JSON file only.
+    .filter(([, value]) => ['number', 'boolean'].includes(typeof value) || (typeof value === 'string' && value.length <= 40))
     .map(([key, value]) => `${key}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : String(value)}`);
   return `${name}: ${parts.join(' ')}`;
 }

@@ -190,6 +190,27 @@ describe('candidate: another PC, another tab, a dropped network', () => {
     }
   });
 
+  it("follows the proctor's pause, extension and resume on the countdown", async () => {
+    const candidate = demoCandidates()[6]!;
+    const browser = await launchBrowser();
+    try {
+      const page = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
+      await startOn(page, candidate);
+      await tablet.pause(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+      await page.page.getByTestId('paused').waitFor({ timeout: 10_000 });
+      const frozen = await page.remainingMs();
+      await page.page.waitForTimeout(1500);
+      expect(await page.remainingMs()).toBe(frozen);
+      await tablet.extend(CITIZENSHIP_SESSION_ID, candidate.candidateId, 10, 'the room lost power');
+      await expect.poll(() => page.remainingMs(), { timeout: 10_000 }).toBe(frozen + 10 * 60_000);
+      await tablet.resume(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+      await page.page.getByTestId('paused').waitFor({ state: 'detached', timeout: 10_000 });
+      await expect.poll(() => page.remainingMs(), { timeout: 10_000 }).toBeLessThan(frozen + 10 * 60_000);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('refuses to show the same attempt in a second tab', async () => {
     const candidate = demoCandidates()[4]!;
     const browser = await launchBrowser();

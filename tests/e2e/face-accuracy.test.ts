@@ -117,6 +117,17 @@ describe('face monitor and identity photo on a camera', () => {
     });
   });
 
+  it('finds a candidate sitting far back with the full-range samples, and does not call the seat empty', async () => {
+    await onCamera('messi5.jpg', async (facePage) => {
+      const run = await facePage.page.evaluate(() => window.faceHarness.runMonitor(4500, 'worker'));
+      expect(run.errors).toEqual([]);
+      const fullRangeCounts = run.faceCounts.filter((_, i) => run.models[i] === 'full');
+      expect(fullRangeCounts.length).toBeGreaterThanOrEqual(2);
+      expect(fullRangeCounts.every((count) => count === 1)).toBe(true);
+      expect(run.signals).toEqual([]);
+    });
+  });
+
   it('raises camera-dark, not no-face, when the lights go out', async () => {
     await onCamera(
       'portrait_227943776_1.jpg',

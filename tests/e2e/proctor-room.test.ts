@@ -39,7 +39,7 @@ describe('proctor: room seat map and decisions', () => {
     await world?.stop();
   });
 
-  it('checks a candidate in, authorises, pauses offline, extends and resumes, each applied by the venue', async () => {
+  it('checks a candidate in, authorises, pauses offline (across a reload), extends and resumes, each applied by the venue', async () => {
     const candidate = demoCandidates().find((c) => c.roomId === 'room-1')!;
     const attemptId = `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`;
     const proctor = demoProctorFor('room-1');
@@ -127,6 +127,12 @@ describe('proctor: room seat map and decisions', () => {
     expect(new URL(tablet.page.url()).pathname).toBe(`/proctor/rooms/${CITIZENSHIP_SESSION_ID}/room-2`);
     const response = await tablet.page.evaluate(async (path) => (await fetch(path)).status, `/api/proctor/sessions/${CITIZENSHIP_SESSION_ID}/rooms/room-1`);
     expect(response).toBe(403);
+    // The room page in Kazakh passes the automated accessibility checks, with touch-sized buttons.
+    await tablet.chooseLanguage('kk');
+    await tablet.openSeat(demoCandidates().find((c) => c.roomId === 'room-2')!.seatId);
+    expect(await tablet.accessibilityViolations()).toEqual([]);
+    const smallest = await tablet.smallestButton();
+    expect(Math.min(smallest.width, smallest.height)).toBeGreaterThanOrEqual(44);
     await other.close();
   });
 });

@@ -63,6 +63,8 @@ interface MonitorRun {
   mainThreadMsPerSample: number;
   longestTaskMs: number;
   faceCounts: number[];
+  /** Model of each sample, matching `faceCounts`. */
+  models: FaceModel[];
   signals: FaceViolationSignal[];
   errors: string[];
 }
@@ -198,12 +200,13 @@ const harness = {
     const video = await startCamera();
     const signals: FaceViolationSignal[] = [];
     const monitor = createFaceMonitor(policy, (signal) => signals.push(signal));
-    const run: MonitorRun = { samples: 0, msPerSample: 0, mainThreadMsPerSample: 0, longestTaskMs: 0, faceCounts: [], signals, errors: [] };
+    const run: MonitorRun = { samples: 0, msPerSample: 0, mainThreadMsPerSample: 0, longestTaskMs: 0, faceCounts: [], models: [], signals, errors: [] };
     let mainMs = 0;
     let workerMs = 0;
     const record = (sample: FaceSample, mainThreadMs: number) => {
       run.samples++;
       run.faceCounts.push(sample.faces.length);
+      run.models.push(sample.model);
       mainMs += mainThreadMs;
       workerMs += sample.workerMs;
     };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../../sync/package';
 import { answerForKey } from './useExamScreen';
-import { formatRemaining } from './useExamTimer';
+import { dueWarning, formatRemaining } from './useExamTimer';
 
 const bi = (text: string) => ({ kk: text, ru: text });
 const single: Item = { itemId: 's', type: 'single', points: 1, stem: bi('?'), options: [{ optionId: 'a', text: bi('A') }, { optionId: 'b', text: bi('B') }] };
@@ -25,5 +25,22 @@ describe('formatRemaining', () => {
     expect(formatRemaining(5 * 60_000 - 1)).toBe('5:00');
     expect(formatRemaining(59_001)).toBe('1:00');
     expect(formatRemaining(-5)).toBe('0:00');
+  });
+});
+
+describe('dueWarning', () => {
+  it('warns at 10 and at 5 minutes left, once each', () => {
+    const shown = new Set<number>();
+    expect(dueWarning(11 * 60_000, shown)).toBeNull();
+    expect(dueWarning(10 * 60_000, shown)).toBe(10);
+    expect(dueWarning(9 * 60_000, shown)).toBeNull();
+    expect(dueWarning(5 * 60_000 - 1, shown)).toBe(5);
+    expect(dueWarning(60_000, shown)).toBeNull();
+  });
+
+  it('gives a resumed attempt with 3 minutes left only the 5-minute warning', () => {
+    const shown = new Set<number>();
+    expect(dueWarning(3 * 60_000, shown)).toBe(5);
+    expect(dueWarning(2 * 60_000, shown)).toBeNull();
   });
 });

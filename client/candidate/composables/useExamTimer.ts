@@ -18,6 +18,19 @@ export function formatRemaining(ms: number): string {
   return `${hours > 0 ? `${hours}:` : ''}${mm}:${String(seconds).padStart(2, '0')}`;
 }
 
+/**
+ * The warning to raise now, if any, marking it (and any larger one) as shown: a resumed
+ * attempt with less time left sees only the nearest warning, and none twice.
+ */
+export function dueWarning(leftMs: number, shown: Set<number>): (typeof WARNING_MINUTES)[number] | null {
+  let due: (typeof WARNING_MINUTES)[number] | null = null;
+  for (const minutes of WARNING_MINUTES) {
+    if (leftMs <= minutes * 60_000 && !shown.has(minutes)) due = minutes;
+  }
+  if (due !== null) WARNING_MINUTES.filter((m) => m >= due!).forEach((m) => shown.add(m));
+  return due;
+}
+
 export function useExamTimer(onZero: () => void, tickMs = 250) {
   const store = useAttemptStore();
   const remaining = ref<number | null>(store.remainingMs());
@@ -29,13 +42,8 @@ export function useExamTimer(onZero: () => void, tickMs = 250) {
     const left = store.remainingMs();
     remaining.value = left;
     if (left === null || store.timer?.state !== 'running') return;
-    for (const minutes of WARNING_MINUTES) {
-      if (left <= minutes * 60_000 && !shown.has(minutes)) {
-        // A resumed attempt with less time left sees only the nearest warning.
-        WARNING_MINUTES.filter((m) => m >= minutes).forEach((m) => shown.add(m));
-        warning.value = minutes;
-      }
-    }
+    const due = dueWarning(left, shown);
+    if (due !== null) warning.value = due;
     if (left <= 0 && !hasHitZero) {
       hasHitZero = true;
       onZero();

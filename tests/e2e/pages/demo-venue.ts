@@ -85,6 +85,18 @@ export class ProctorTablet {
     await this.push({ type: 'proctor.authorise', attemptId: `${sessionId}.${candidateId}`, data: { candidateId } });
   }
 
+  async pause(sessionId: string, candidateId: string): Promise<void> {
+    await this.push({ type: 'proctor.pause', attemptId: `${sessionId}.${candidateId}`, data: {} });
+  }
+
+  async resume(sessionId: string, candidateId: string): Promise<void> {
+    await this.push({ type: 'proctor.resume', attemptId: `${sessionId}.${candidateId}`, data: {} });
+  }
+
+  async extend(sessionId: string, candidateId: string, minutes: number, reason: string): Promise<void> {
+    await this.push({ type: 'proctor.extend', attemptId: `${sessionId}.${candidateId}`, data: { minutes, reason } });
+  }
+
   private async push(partial: { type: EventBody['type']; attemptId: string; data: unknown }): Promise<void> {
     const body = { ...partial, deviceId: this.deviceId, epoch: 1, seq: this.#head.seq + 1, at: Date.now() } as EventBody;
     const event = chainEvent(this.#head.hash, body);

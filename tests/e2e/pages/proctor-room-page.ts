@@ -4,9 +4,13 @@
  * which actions the venue has not received yet. Also a classroom PC that speaks to the
  * venue over HTTP only (sign-in, identity photo), for tests about the proctor's side.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chainEvent, GENESIS_HASH } from '../../../sync/chain';
 import type { EventBody } from '../../../sync/events';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export class ProctorRoomPage {
   constructor(readonly page: Page) {}
@@ -111,6 +115,24 @@ export class ProctorRoomPage {
 
   async waitForAllSent(timeoutMs = 20_000): Promise<void> {
     await this.page.waitForSelector('[data-testid="pending-actions"][data-count="0"]', { timeout: timeoutMs });
+  }
+
+  /** axe-core's serious and critical findings on the current page. */
+  async accessibilityViolations(): Promise<Array<{ id: string; targets: string[] }>> {
+    await this.page.evaluate(axeSource);
+    return this.page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    });
+  }
+
+  /** The smallest button on the page, for touch: a finger needs about 44 px. */
+  smallestButton(): Promise<{ width: number; height: number }> {
+    return this.page.evaluate(() => {
+      const boxes = [...document.querySelectorAll('button')].map((b) => b.getBoundingClientRect()).filter((b) => b.width > 0);
+      return { width: Math.min(...boxes.map((b) => b.width)), height: Math.min(...boxes.map((b) => b.height)) };
+    });
   }
 
   async chooseLanguage(locale: 'kk' | 'ru' | 'en'): Promise<void> {

@@ -1,0 +1,118 @@
+/**
+ * Publishing results and issuing certificates. A session's results are published only
+ * when every attempt is reconciled (complete, or its discrepancy cleared), the queue is
+ * empty, every appealed item is decided and no open answer awaits marking. Certificates go
+ * to passing, non-annulled results only: a unique number, the candidate's individual code,
+ * valid 2 years. Anyone can verify one by IIN plus code; a wrong pair learns nothing.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { HubContext } from '../context';
+import { appendAudit } from '../db';
+import {
+  certificatesOf, certificatesOfIin, findCentralSession, findCertificate, insertCertificate, markResultsPublished, upsertResults,
+  type CertificateRow, type ResultRow,
+} from '../db/central';
+import { ApiError } from '../errors';
+import { renderCertificatePdf } from '../pdf/certificate';
+import { loadSessionEvidence, subjectOf } from './session-evidence';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Random text in Crockford base32 (no I, L, O, U), easy to read off paper. */
+function randomCode(length: number): string {
+  return Array.from(randomBytes(length), (byte) => CROCKFORD[byte % 32]).join('');
+}
+
+/** Two years after `ms`, on the same calendar day. */
+export function twoYearsAfter(ms: number): number {
+  const date = new Date(ms);
+  date.setUTCFullYear(date.getUTCFullYear() + 2);
+  return date.getTime();
+}
+
+const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export class ResultsService {
+  constructor(private readonly ctx: HubContext, private readonly publicBaseUrl: () => string) {}
+
+  /** Why a session's results cannot be published yet (empty when they can). */
+  async blockers(sessionId: string): Promise<string[]> {
+    const evidence = await loadSessionEvidence(this.ctx, sessionId);
+    const reasons: string[] = [];
+    const cleared = new Set(evidence.discrepancies.filter((d) => d.resolution).map((d) => subjectOf(d.discrepancyId)));
+    for (const d of evidence.discrepancies) if (!d.resolution) reasons.push(`open discrepancy: ${d.explanation}`);
+    for (const attempt of evidence.attempts) {
+      if (attempt.completeness !== 'complete' && !cleared.has(attempt.attemptId)) reasons.push(`attempt ${attempt.attemptId} is ${attempt.completeness}: ${attempt.completenessNote}`);
+      if (attempt.score.hasPendingMarking) reasons.push(`attempt ${attempt.attemptId} has open answers awaiting marking`);
+    }
+    const decided = new Set(evidence.itemDecisions.map((d) => d.itemId));
+    const appealed = new Set(evidence.attempts.flatMap((a) => a.state.appeals.flatMap((appeal) => appeal.itemIds)));
+    for (const itemId of appealed) if (!decided.has(itemId)) reasons.push(`the appeals on item ${itemId} are not decided`);
+    return reasons;
+  }
+
+  /** Publishes a session's results and issues certificates to those who passed. */
+  async publish(actor: string, sessionId: string): Promise<{ results: number; certificates: number }> {
+    const central = await findCentralSession(this.ctx.database.db, sessionId);
+    if (central?.resultsPublishedAt) throw new ApiError(409, 'already-published', `the results of ${sessionId} are already published`);
+    const reasons = await this.blockers(sessionId);
+    if (reasons.length > 0) throw new ApiError(409, 'not-ready', `the results of ${sessionId} cannot be published yet (${reasons.length} reason(s))`, reasons);
+    const evidence = await loadSessionEvidence(this.ctx, sessionId);
+    const now = this.ctx.now();
+    const roster = new Map(evidence.session.candidates.map((c) => [c.candidateId, c]));
+    const results: ResultRow[] = evidence.attempts.map((a) => ({ attemptId: a.attemptId, sessionId, candidateId: a.candidateId ?? '', total: a.score.total, isPassed: a.score.isPassed, score: a.score, computedAt: now }));
+    const certificates: CertificateRow[] = [];
+    for (const attempt of evidence.attempts) {
+      const candidate = attempt.candidateId ? roster.get(attempt.candidateId) : undefined;
+      if (!attempt.score.isPassed || attempt.score.isAnnulled || !candidate) continue;
+      certificates.push({
+        certificateNumber: `KZ-${new Date(now).getUTCFullYear()}-${randomCode(8)}`,
+        attemptId: attempt.attemptId, sessionId, examId: evidence.session.examId, iin: candidate.iin,
+        fullName: [candidate.lastName, candidate.firstName, candidate.middleName].filter(Boolean).join(' '),
+        individualCode: randomCode(10), total: attempt.score.total, totalMax: attempt.score.totalMax, issuedAt: now, validUntil: twoYearsAfter(now),
+      });
+    }
+    await this.ctx.database.db.transaction(async (tx) => {
+      await upsertResults(tx, results);
+      for (const certificate of certificates) await insertCertificate(tx, certificate);
+      await markResultsPublished(tx, sessionId, now);
+      await appendAudit(tx, { at: now, actor, action: 'results.published', subject: sessionId, detail: { results: results.length, certificates: certificates.length } });
+    });
+    return { results: results.length, certificates: certificates.length };
+  }
+
+  /** The public verification address printed in the QR code. */
+  verifyUrl(certificate: Pick<CertificateRow, 'iin' | 'individualCode'>): string {
+    return `${this.publicBaseUrl()}/verify?iin=${encodeURIComponent(certificate.iin)}&code=${encodeURIComponent(certificate.individualCode)}`;
+  }
+
+  /** A certificate as PDF, by number. */
+  async pdf(certificateNumber: string): Promise<Buffer> {
+    const certificate = await findCertificate(this.ctx.database.db, certificateNumber);
+    if (!certificate) throw new ApiError(404, 'unknown-certificate', `no certificate ${certificateNumber}`);
+    const evidence = await loadSessionEvidence(this.ctx, certificate.sessionId);
+    return renderCertificatePdf({ ...certificate, examTitleKk: evidence.examPackage.title.kk, verifyUrl: this.verifyUrl(certificate) });
+  }
+
+  /** Public check by IIN plus individual code; undefined unless both match a certificate. */
+  async verify(iin: string, code: string): Promise<(CertificateRow & { isExpired: boolean }) | undefined> {
+    const normalised = code.trim().toUpperCase();
+    const match = (await certificatesOfIin(this.ctx.database.db, iin.trim())).find((c) => sameText(c.individualCode, normalised));
+    return match ? { ...match, isExpired: match.validUntil < this.ctx.now() } : undefined;
+  }
+
+  /** The certificate journal as CSV for the national registry. */
+  async registryCsv(actor: string, sessionId?: string): Promise<string> {
+    const rows = await certificatesOf(this.ctx.database.db, sessionId);
+    const quote = (value: string | number) => (/[",\n;]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const lines = [['certificate_number', 'iin', 'full_name', 'exam_id', 'session_id', 'total', 'total_max', 'issued_on', 'valid_until'].join(',')];
+    for (const r of rows) lines.push([r.certificateNumber, r.iin, r.fullName, r.examId, r.sessionId, r.total, r.totalMax, iso(r.issuedAt), iso(r.validUntil)].map(quote).join(','));
+    await this.ctx.database.db.transaction((tx) => appendAudit(tx, { at: this.ctx.now(), actor, action: 'registry.exported', subject: sessionId ?? null, detail: { rows: rows.length } }));
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /** Issued certificates (the journal). */
+  async journal(sessionId?: string): Promise<CertificateRow[]> {
+    return certificatesOf(this.ctx.database.db, sessionId);
+  }
+}
