@@ -9,6 +9,7 @@ import { requestId } from 'hono/request-id';
 import { DEFAULT_HUB_CONFIG, type HubConfig, type HubContext } from './context';
 import type { HubDatabase } from './db';
 import { ApiError, errorResponse } from './errors';
+import { centralApi } from './central';
 import { healthRoutes } from './routes/health';
 import { staffRoutes } from './routes/staff';
 import { uplinkRoutes } from './routes/uplink';
@@ -18,6 +19,7 @@ import { PublishingService } from './services/publishing';
 import { StaffService } from './services/staff';
 import { UplinkService } from './services/uplink';
 import { VenueKeys } from './services/venue-auth';
+import { useNativeSha256 } from './native-hash';
 
 export interface HubDeps {
   database: HubDatabase;
@@ -41,6 +43,7 @@ export interface HubServices {
 
 /** Builds the services over one database. */
 export function createHubServices(deps: HubDeps): HubServices {
+  useNativeSha256();
   const ctx: HubContext = {
     database: deps.database,
     now: deps.now ?? Date.now,
@@ -67,6 +70,7 @@ export function createHubApp(deps: HubDeps, services: HubServices = createHubSer
   app.route('/api/venues', venueRoutes(services));
   app.route('/api/uplink', uplinkRoutes(ctx, services));
   app.route('/api/staff', staffRoutes(ctx, services));
+  app.route('/api', centralApi(services));
   if (deps.pwaRoot) {
     const outsideApi = (handler: MiddlewareHandler): MiddlewareHandler => (c, next) => (c.req.path.startsWith('/api/') ? next() : handler(c, next));
     app.use('*', outsideApi(serveStatic({ root: deps.pwaRoot })));

@@ -30,9 +30,22 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
+let sha256HexOf = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+
 /** SHA-256 of a UTF-8 string, as lowercase hex. Same result in the browser and in Node. */
 export function sha256Hex(text: string): string {
-  return bytesToHex(sha256(utf8ToBytes(text)));
+  return sha256HexOf(text);
+}
+
+/**
+ * Replaces the SHA-256 implementation behind `sha256Hex`, e.g. with Node's native one on
+ * the servers, where re-hashing every received event dominates ingest. The replacement
+ * must give identical digests; `useSha256Hex` checks it on a known vector first.
+ */
+export function useSha256Hex(implementation: (text: string) => string): void {
+  const expected = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+  if (implementation('abc') !== expected) throw new Error('useSha256Hex: the implementation gives a wrong digest');
+  sha256HexOf = implementation;
 }
 
 /** SHA-256 of raw bytes. */

@@ -74,6 +74,11 @@ export function headSigningText(head: Omit<SignedHead, 'signature'>): string {
   return ['head/1', head.venueId, head.size, head.root, head.at].join('\n');
 }
 
+/** The exact text a venue signs for a signed query (cursor, downlink pull). */
+export function signedQueryText(venueId: string, nonce: string, sentAt: number): string {
+  return ['cursor/1', venueId, nonce, sentAt].join('\n');
+}
+
 /** The hub's receipt for a venue: its gapless venue seq, and its own root over those events. */
 export const UplinkReceipt = z.object({
   venueId: Id,

@@ -208,7 +208,13 @@ export function deriveRoomView(sources: RoomSources): RoomView {
       });
     }
   }
-  const bySeat = new Map(candidates.map((c) => [c.seatId, c]));
+  // Two candidates can name one seat (a move onto the seat of someone removed): the seat shows who is there now.
+  const presence = (c: CandidateView): number => (c.status === 'empty' ? 0 : c.status === 'finished' || c.status === 'removed' ? 1 : 2);
+  const bySeat = new Map<string, CandidateView>();
+  for (const c of candidates) {
+    const held = bySeat.get(c.seatId);
+    if (!held || presence(c) > presence(held)) bySeat.set(c.seatId, c);
+  }
   const seats: SeatView[] = (room?.seats ?? []).map((seat) => {
     const occupant = bySeat.get(seat.seatId);
     return { seatId: seat.seatId, label: seat.label, row: seat.row, col: seat.col, status: occupant?.status ?? 'empty', candidateId: occupant?.candidateId ?? null };

@@ -117,6 +117,21 @@ describe('POST /api/device/events', () => {
     expect(await unknown.json()).toEqual({ deviceId: 'pc-new', epoch: 3, ackedSeq: 0, ackedHash: GENESIS_HASH });
   });
 
+  it('refuses pushes into the venue\'s own chain and events only the venue writes', async () => {
+    venue.store.config.create({ venueId: 'astana-01', publicKey: 'test', hubUrl: null }, 1);
+    const own = candidateChain({ answers: 2, deviceId: 'venue-astana-01' });
+    const intoVenueChain = await postJson(venue.app, '/api/device/events', push(own, 'venue-astana-01'));
+    expect(intoVenueChain.status).toBe(401);
+    expect((await intoVenueChain.json()).code).toBe('unknown-device');
+    const timer = chainEvent(GENESIS_HASH, { deviceId: DEVICE, epoch: 1, seq: 1, at: 1, attemptId: 'att-0001', type: 'timer.started', data: { durationMs: 60_000 } } as EventBody);
+    const forgedTimer = await postJson(venue.app, '/api/device/events', push([timer]));
+    expect(forgedTimer.status).toBe(400);
+    expect((await forgedTimer.json()).message).toContain('venue only');
+    expect(logCount()).toBe(0);
+    // The venue's own services still write its chain directly.
+    expect(venue.ingest.push(push(own, 'venue-astana-01')).ackedSeq).toBe(3);
+  });
+
   it('refuses a body over the limit with 413 too-large', async () => {
     const small = openTestVenue({ maxBodyBytes: 4096 });
     try {

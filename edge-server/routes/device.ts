@@ -51,11 +51,11 @@ export const deviceRoutes = new Hono<VenueEnv>()
       const events = decodeDeviceBatch(await batchBytes(await c.req.arrayBuffer(), c.req.header('content-encoding')));
       if (events.length > MAX_EVENTS) throw new SyncRefusal('malformed', `a push holds at most ${MAX_EVENTS} events`);
       const { deviceId, epoch } = events[0]!;
-      return c.json({ receipt: c.var.deps.ingest.push({ deviceId, epoch, events }) });
+      return c.json({ receipt: c.var.deps.ingest.pushFromDevice({ deviceId, epoch, events }) });
     },
     validate('json', DevicePush),
     (c) => {
-      const receipt = c.var.deps.ingest.push(c.req.valid('json'));
+      const receipt = c.var.deps.ingest.pushFromDevice(c.req.valid('json'));
       return c.json({ receipt });
     },
   )

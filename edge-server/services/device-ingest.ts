@@ -6,7 +6,7 @@
  * lose. A refused push changes nothing, except that a conflict leaves an alarm row.
  */
 import { GENESIS_HASH, verifyChain } from '../../sync/chain';
-import { ATTEMPT_EVENT_TYPES, type ChainedEvent } from '../../sync/events';
+import { ATTEMPT_EVENT_TYPES, type ChainedEvent, type EventType } from '../../sync/events';
 import { MerkleAccumulator } from '../../sync/merkle';
 import type { DevicePush, DeviceReceipt } from '../../sync/messages';
 import { decideBatch, type BatchDecision } from '../../sync/receiver';
@@ -37,6 +37,9 @@ export interface IngestContext {
  */
 export type IngestHook = (appended: readonly ChainedEvent[], context: IngestContext) => void;
 
+/** Events only the venue itself writes, being the clock authority: never accepted from a device. */
+export const VENUE_AUTHORED_TYPES: ReadonlySet<EventType> = new Set<EventType>(['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended', 'attempt.closed']);
+
 export class DeviceIngest {
   readonly #store: VenueStore;
   readonly #hooks: IngestHook[] = [];
@@ -63,6 +66,20 @@ export class DeviceIngest {
   cursor(deviceId: string, epoch: number): DeviceReceipt {
     const held = this.#store.log.head(deviceId, epoch);
     return { deviceId, epoch, ackedSeq: held?.ackedSeq ?? 0, ackedHash: held?.ackedHash ?? GENESIS_HASH };
+  }
+
+  /**
+   * Receives a push from a device on the LAN: as {@link push}, but a device may neither write
+   * into the venue's own chain (`venue-<venueId>`) nor write events only the venue authors.
+   */
+  pushFromDevice(push: DevicePush): DeviceReceipt {
+    const venueId = this.#store.config.get()?.venueId;
+    if (venueId !== undefined && push.deviceId === `venue-${venueId}`) {
+      throw new SyncRefusal('unknown-device', `${push.deviceId} is the venue's own chain; no device may push to it`, { deviceId: push.deviceId });
+    }
+    const authored = (push.events as ChainedEvent[]).find((event) => VENUE_AUTHORED_TYPES.has(event.type));
+    if (authored) throw new SyncRefusal('malformed', `${authored.type} is written by the venue only, not by a device`, { deviceId: push.deviceId, seq: authored.seq });
+    return this.push(push);
   }
 
   /** Receives one push; returns the receipt after commit or throws a SyncRefusal. */

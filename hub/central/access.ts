@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   'certificates.read': ['admin', 'auditor'],
   'audit.read': ['auditor', 'admin'],
   'statistics.read': ['admin', 'reviewer', 'appeals', 'auditor'],
+  'jobs.read': ['admin', 'reviewer', 'appeals', 'auditor'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -32,7 +32,7 @@ export function twoYearsAfter(ms: number): number {
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export class ResultsService {
-  constructor(private readonly ctx: HubContext, private readonly publicBaseUrl: () => string) {}
+  constructor(private readonly ctx: HubContext) {}
 
   /** Why a session's results cannot be published yet (empty when they can). */
   async blockers(sessionId: string): Promise<string[]> {
@@ -81,16 +81,16 @@ export class ResultsService {
   }
 
   /** The public verification address printed in the QR code. */
-  verifyUrl(certificate: Pick<CertificateRow, 'iin' | 'individualCode'>): string {
-    return `${this.publicBaseUrl()}/verify?iin=${encodeURIComponent(certificate.iin)}&code=${encodeURIComponent(certificate.individualCode)}`;
+  verifyUrl(certificate: Pick<CertificateRow, 'iin' | 'individualCode'>, baseUrl: string): string {
+    return `${baseUrl}/verify?iin=${encodeURIComponent(certificate.iin)}&code=${encodeURIComponent(certificate.individualCode)}`;
   }
 
   /** A certificate as PDF, by number. */
-  async pdf(certificateNumber: string): Promise<Buffer> {
+  async pdf(certificateNumber: string, baseUrl: string): Promise<Buffer> {
     const certificate = await findCertificate(this.ctx.database.db, certificateNumber);
     if (!certificate) throw new ApiError(404, 'unknown-certificate', `no certificate ${certificateNumber}`);
     const evidence = await loadSessionEvidence(this.ctx, certificate.sessionId);
-    return renderCertificatePdf({ ...certificate, examTitleKk: evidence.examPackage.title.kk, verifyUrl: this.verifyUrl(certificate) });
+    return renderCertificatePdf({ ...certificate, examTitleKk: evidence.examPackage.title.kk, verifyUrl: this.verifyUrl(certificate, baseUrl) });
   }
 
   /** Public check by IIN plus individual code; undefined unless both match a certificate. */

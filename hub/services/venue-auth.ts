@@ -7,13 +7,10 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { Id, Millis } from '../../sync/events';
 import { SyncRefusal } from '../../sync/refusals';
+import { signedQueryText } from '../../sync/messages';
 import { claimNonce, findVenue, pruneNonces, raiseAlarm, touchVenue } from '../db';
 import type { HubContext } from '../context';
 
-/** The exact text a venue signs for a signed query (cursor and downlink reads). */
-export function signedQueryText(venueId: string, nonce: string, sentAt: number): string {
-  return ['cursor/1', venueId, nonce, sentAt].join('\n');
-}
 
 /** Headers of a signed query. */
 export const SignedQueryHeaders = z.object({

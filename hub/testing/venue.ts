@@ -9,7 +9,7 @@ import { encodeVenueBatch } from '../../sync/codec';
 import type { ChainedEvent } from '../../sync/events';
 import { merkleRoot } from '../../sync/merkle';
 import { headSigningText, uplinkSigningText, type SignedHead, type UplinkEnvelope } from '../../sync/messages';
-import { signedQueryText } from '../services/venue-auth';
+import { signedQueryText } from '../../sync/messages';
 
 export interface SignedBatch {
   envelope: UplinkEnvelope;

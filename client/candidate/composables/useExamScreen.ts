@@ -24,6 +24,18 @@ export function answerForKey(item: Item, n: number, current: readonly string[]):
   return current.includes(option.optionId) ? current.filter((id) => id !== option.optionId) : [...current, option.optionId];
 }
 
+/**
+ * Keys go to the exam unless the candidate is typing. A focused option (radio or
+ * checkbox, after a mouse click) still lets 1–9 and ← → work, and its native arrow-key
+ * behaviour (which would change the chosen option) is prevented.
+ */
+function isTypingTarget(target: HTMLElement | null): boolean {
+  if (!target) return false;
+  if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') return true;
+  if (target.closest('[role="dialog"], dialog')) return true;
+  return target.tagName === 'INPUT' && !['radio', 'checkbox'].includes((target as HTMLInputElement).type);
+}
+
 export function useExamScreen() {
   const router = useRouter();
   const { ready } = useCandidateGuard();
@@ -82,8 +94,7 @@ export function useExamScreen() {
   }
 
   function onKey(event: KeyboardEvent): void {
-    const target = event.target as HTMLElement | null;
-    if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' || target.isContentEditable || target.closest('dialog'))) return;
+    if (isTypingTarget(event.target as HTMLElement | null)) return;
     const item = store.currentItem;
     if (event.key === 'ArrowRight') go(store.currentIndex + 1);
     else if (event.key === 'ArrowLeft') go(store.currentIndex - 1);

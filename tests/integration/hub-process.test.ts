@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHub, tempDir, type RunningProcess } from '../tests/support/processes';
-import { ApiErrorBody, DownlinkPage, Health } from '../sync/messages';
-import { TestVenue } from './testing/venue';
+import { startHub, tempDir, type RunningProcess } from '../support/processes';
+import { ApiErrorBody, DownlinkPage, Health } from '../../sync/messages';
+import { TestVenue } from '../../hub/testing/venue';
 
 describe('hub process', () => {
   let hub: RunningProcess | undefined;

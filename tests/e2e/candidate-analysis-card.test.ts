@@ -1,0 +1,89 @@
+/**
+ * The analysis card in a real Chromium, against a venue that holds the answer key of its
+ * exam (an in-process venue on a real SQLite file, seeded as the downlink would with a
+ * small exam of every item type). The candidate answers a single, a multiple-answer and
+ * an open item, and the card shows each item's points, the blocks against their
+ * thresholds, the total against the pass mark, and the verdict. Needs `npm run build`.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVenueApp } from '../../edge-server/app';
+import { FIXTURE_ANSWER_KEY, FIXTURE_CODES, FIXTURE_IINS, FIXTURE_PROCTOR, FIXTURE_SESSION_ID, releaseFixtureKey, seedFixture } from '../../edge-server/candidate/test-fixture';
+import { openVenueStore, type VenueStore } from '../../edge-server/db/store';
+import { DeviceIngest } from '../../edge-server/services/device-ingest';
+import { launchBrowser, newDesktopContext } from '../support/browser';
+import { ROOT } from '../support/processes';
+import { CandidatePage } from './pages/candidate-page';
+import { ProctorTablet } from './pages/demo-venue';
+
+describe('candidate: analysis card', () => {
+  let dataDir: string;
+  let store: VenueStore;
+  let server: ServerType;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
+    dataDir = mkdtempSync(join(tmpdir(), 'exam-card-venue-'));
+    store = openVenueStore(dataDir);
+    store.config.create({ venueId: 'card', publicKey: 'not-enrolled', hubUrl: null }, Date.now());
+    const { key } = await seedFixture(store);
+    releaseFixtureKey(store, key);
+    const app = createVenueApp({ store, ingest: new DeviceIngest(store), version: 'e2e', staticDir: join(ROOT, 'dist'), answerKeyFor: (sessionId) => (sessionId === FIXTURE_SESSION_ID ? FIXTURE_ANSWER_KEY : undefined) });
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+        url = `http://127.0.0.1:${info.port}`;
+        resolve();
+      });
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    store?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('scores single, multiple and open items and shows the card with every pass mark', async () => {
+    const page = new CandidatePage(await (await newDesktopContext(browser)).newPage(), url);
+    await page.open('/');
+    await page.chooseLanguage('en');
+    expect(await page.signIn(FIXTURE_IINS['cand-1'], FIXTURE_CODES['cand-1'])).toBeNull();
+    await page.confirmRulesAndCheck();
+    const tablet = new ProctorTablet(url);
+    await tablet.signIn(FIXTURE_PROCTOR.username, FIXTURE_PROCTOR.pin);
+    await tablet.authorise(FIXTURE_SESSION_ID, 'cand-1');
+    await page.startWhenAuthorised();
+
+    await page.pressOption(1); // i1: correct
+    await page.nextByKeyboard();
+    await page.clickOption('i2c'); // i2: wrong
+    await page.nextByKeyboard();
+    await page.pressOption(1); // i3: a …
+    await page.pressOption(3); // … and c: both correct
+    await page.nextByKeyboard();
+    await page.page.getByTestId('open-answer').fill('Because the constitution says so, in article one.');
+    await page.page.getByTestId('previous').click(); // leaving the box saves it
+    await page.waitForSaveState('venue');
+    expect(await page.gridCounts()).toEqual({ answered: 4, flagged: 0, total: 4 });
+
+    expect(await page.openFinish()).toEqual({ unanswered: 0, flagged: 0 });
+    await page.confirmFinish();
+    expect(await page.result()).toBe('card');
+    const card = page.page.getByTestId('analysis-card');
+    expect(await card.getByTestId('total').innerText()).toBe('3');
+    expect(await card.locator('tr[data-item]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-points')))).toEqual(['1', '0', '2', '0']);
+    expect(await card.getByTestId('block-points').allInnerTexts()).toEqual(['1 / 2', '2 / 5']);
+    // 3 of 7 is under the 50 % pass mark (3.5), though both block thresholds are met.
+    expect(await card.getByTestId('verdict').getAttribute('data-passed')).toBe('false');
+    expect(await card.innerText()).toMatch(/marked by the commission/);
+    expect(await page.accessibilityViolations()).toEqual([]);
+  });
+});
