@@ -3,11 +3,14 @@
  *   --port / VENUE_PORT (4100), HOST (127.0.0.1), --data / VENUE_DATA_DIR (data/venue-demo),
  *   VENUE_ID (demo), VENUE_NAME, HUB_URL (optional), --enrol-token / VENUE_ENROL_TOKEN
  *   (enrols at the hub on first start), VENUE_STATIC_DIR (dist),
- *   VENUE_SYNC_INTERVAL_MS (5000), VENUE_UPLINK_BATCH (events per uplink batch, 2000).
+ *   VENUE_SYNC_INTERVAL_MS (5000), VENUE_UPLINK_BATCH (events per uplink batch, 2000),
+ *   VENUE_TLS_CERT and VENUE_TLS_KEY (PEM files: serve HTTPS, which service workers and the
+ *   camera need on classroom PCs that do not treat the venue's origin as secure).
  * SIGTERM and SIGINT stop the pump, close the listener and the database cleanly; a crash
  * (SIGKILL, power cut) loses nothing that was acknowledged, as SQLite runs WAL + FULL.
  */
 import { serve } from '@hono/node-server';
+import { createServer as createHttpsServer } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,8 +55,12 @@ const sync = configuredHub
 if (!existsSync(resolve(staticDir, 'index.html'))) console.warn(`no PWA build in ${staticDir}; run \`npm run build\` to serve it`);
 const app = createVenueApp({ store, ingest, version, sync, staticDir: existsSync(staticDir) ? staticDir : undefined });
 
-const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-  console.log(`venue listening on http://${host}:${info.port}`);
+const tlsCert = env('VENUE_TLS_CERT');
+const tlsKey = env('VENUE_TLS_KEY');
+if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new Error('Give both VENUE_TLS_CERT and VENUE_TLS_KEY, or neither.');
+const tls = tlsCert && tlsKey ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } } : {};
+const server = serve({ fetch: app.fetch, port, hostname: host, ...tls }, (info) => {
+  console.log(`venue listening on ${tlsCert ? 'https' : 'http'}://${host}:${info.port}`);
   sync?.start();
 });
 

@@ -3,7 +3,7 @@ import { chainBodies } from '../../sync/testkit';
 import { makeIin } from '../../sync/iin';
 import type { EventBody } from '../../sync/events';
 import { openTestVenue, postJson, removeDir, type TestVenue } from '../test-support';
-import { FIXTURE_ANSWER_KEY, FIXTURE_CODES, FIXTURE_PROCTOR, FIXTURE_IINS, FIXTURE_SESSION_ID, releaseFixtureKey, seedFixture } from './test-fixture';
+import { FIXTURE_ANSWER_KEY, FIXTURE_CODES, FIXTURE_PROCTOR, FIXTURE_IINS, FIXTURE_SESSION_ID, fixturePackage, releaseFixtureKey, seedFixture } from './test-fixture';
 
 const PC = 'pc-room1-a01';
 let venue: TestVenue;
@@ -170,5 +170,22 @@ describe('package, key and attempt', () => {
     expect(result.appealDeadline - result.finishedAt).toBe(30 * 60_000);
     const authored = venue.store.log.readAfter(0, 100).filter((row) => row.deviceId === 'venue-v1').map((row) => row.type);
     expect(authored).toEqual(['timer.started', 'attempt.closed']);
+  });
+
+  it('gives "results after review" where the policy withholds the card', async () => {
+    venue.close();
+    removeDir(venue.dataDir);
+    venue = openTestVenue({ answerKeyFor: () => FIXTURE_ANSWER_KEY });
+    venue.store.config.create({ venueId: 'v1', publicKey: 'test', hubUrl: null }, 1_000);
+    ({ key: sessionKey } = await seedFixture(venue.store, { examPackage: fixturePackage({ resultPolicy: { showAnalysisCard: false, contentAppealWindowMinutes: 45 } }) }));
+    releaseFixtureKey(venue.store, sessionKey);
+    const token = await signIn();
+    const attemptId = `${FIXTURE_SESSION_ID}.cand-1`;
+    await authorise(attemptId);
+    await pushDevice(attemptId, [{ type: 'attempt.finished', at: Date.now(), attemptId, data: { reason: 'candidate' } }]);
+    const { result } = await (await get('/api/candidate/result', token)).json();
+    expect(result).toMatchObject({ withheld: true, reason: 'policy' });
+    expect(result.score).toBeUndefined();
+    expect(result.appealDeadline - result.finishedAt).toBe(45 * 60_000);
   });
 });

@@ -22,6 +22,8 @@ export interface VenueSyncOptions extends UplinkContext {
   log?: (message: string) => void;
 }
 
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class VenueSync {
@@ -69,7 +71,11 @@ export class VenueSync {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      void this.syncNow();
+      // A pass reports its own failures; anything else must not become an unhandled rejection (which ends the process).
+      this.syncNow().catch((error: unknown) => {
+        this.#options.log?.(`sync pass failed: ${message(error)}`);
+        this.#schedule(backoffDelay(++this.#failures, this.#options.backoff ?? DEFAULT_BACKOFF, this.#options.random));
+      });
     }, delayMs);
     this.#timer.unref?.();
   }
@@ -77,9 +83,11 @@ export class VenueSync {
   #pass(): Promise<SyncNowResult> {
     const pass = this.#runPass();
     this.#running = pass;
-    void pass.finally(() => {
-      if (this.#running === pass) this.#running = undefined;
-    });
+    pass
+      .finally(() => {
+        if (this.#running === pass) this.#running = undefined;
+      })
+      .catch(() => undefined); // the caller of #pass handles the outcome
     return pass;
   }
 
@@ -108,7 +116,7 @@ export class VenueSync {
     }
     const interval = this.#options.intervalMs ?? 5000;
     const failures = Math.max(this.#failures, result.downlink.ok ? 0 : 1);
-    this.#schedule(failures > 0 ? backoffDelay(failures, this.#options.backoff ?? { baseMs: 1000, maxMs: 60_000 }, this.#options.random) : interval);
+    this.#schedule(failures > 0 ? backoffDelay(failures, this.#options.backoff ?? DEFAULT_BACKOFF, this.#options.random) : interval);
     return result;
   }
 

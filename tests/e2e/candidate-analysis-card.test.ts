@@ -3,7 +3,8 @@
  * exam (an in-process venue on a real SQLite file, seeded as the downlink would with a
  * small exam of every item type). The candidate answers a single, a multiple-answer and
  * an open item, and the card shows each item's points, the blocks against their
- * thresholds, the total against the pass mark, and the verdict. Needs `npm run build`.
+ * thresholds, the total against the pass mark, and the verdict. A one-minute exam then
+ * warns, finishes by itself at zero, and the venue closes it as time-up. Needs `npm run build`.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVenueApp } from '../../edge-server/app';
-import { FIXTURE_ANSWER_KEY, FIXTURE_CODES, FIXTURE_IINS, FIXTURE_PROCTOR, FIXTURE_SESSION_ID, releaseFixtureKey, seedFixture } from '../../edge-server/candidate/test-fixture';
+import { FIXTURE_ANSWER_KEY, FIXTURE_CODES, FIXTURE_IINS, FIXTURE_PROCTOR, FIXTURE_SESSION_ID, fixturePackage, releaseFixtureKey, seedFixture } from '../../edge-server/candidate/test-fixture';
 import { openVenueStore, type VenueStore } from '../../edge-server/db/store';
 import { DeviceIngest } from '../../edge-server/services/device-ingest';
 import { launchBrowser, newDesktopContext } from '../support/browser';
@@ -20,47 +21,66 @@ import { ROOT } from '../support/processes';
 import { CandidatePage } from './pages/candidate-page';
 import { ProctorTablet } from './pages/demo-venue';
 
-describe('candidate: analysis card', () => {
-  let dataDir: string;
-  let store: VenueStore;
-  let server: ServerType;
-  let url: string;
+interface InProcessVenue {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A venue in this process on a real SQLite file, seeded with the fixture exam, its key released and its answer key held. */
+async function startFixtureVenue(examPackage = fixturePackage()): Promise<InProcessVenue> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'exam-card-venue-'));
+  const store: VenueStore = openVenueStore(dataDir);
+  store.config.create({ venueId: 'card', publicKey: 'not-enrolled', hubUrl: null }, Date.now());
+  const { key } = await seedFixture(store, { examPackage });
+  releaseFixtureKey(store, key);
+  const app = createVenueApp({ store, ingest: new DeviceIngest(store), version: 'e2e', staticDir: join(ROOT, 'dist'), answerKeyFor: (sessionId) => (sessionId === FIXTURE_SESSION_ID ? FIXTURE_ANSWER_KEY : undefined) });
+  let server: ServerType | undefined;
+  const url = await new Promise<string>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+  });
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function signInAndStart(browser: Browser, url: string): Promise<CandidatePage> {
+  const page = new CandidatePage(await (await newDesktopContext(browser)).newPage(), url);
+  await page.open('/');
+  await page.chooseLanguage('en');
+  expect(await page.signIn(FIXTURE_IINS['cand-1'], FIXTURE_CODES['cand-1'])).toBeNull();
+  await page.confirmRulesAndCheck();
+  const tablet = new ProctorTablet(url);
+  await tablet.signIn(FIXTURE_PROCTOR.username, FIXTURE_PROCTOR.pin);
+  await tablet.authorise(FIXTURE_SESSION_ID, 'cand-1');
+  await page.startWhenAuthorised();
+  return page;
+}
+
+describe('candidate: analysis card and time-up', () => {
   let browser: Browser;
+  const venues: InProcessVenue[] = [];
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
-    dataDir = mkdtempSync(join(tmpdir(), 'exam-card-venue-'));
-    store = openVenueStore(dataDir);
-    store.config.create({ venueId: 'card', publicKey: 'not-enrolled', hubUrl: null }, Date.now());
-    const { key } = await seedFixture(store);
-    releaseFixtureKey(store, key);
-    const app = createVenueApp({ store, ingest: new DeviceIngest(store), version: 'e2e', staticDir: join(ROOT, 'dist'), answerKeyFor: (sessionId) => (sessionId === FIXTURE_SESSION_ID ? FIXTURE_ANSWER_KEY : undefined) });
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-        url = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
-    });
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    store?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const venue of venues) await venue.close();
   });
 
   it('scores single, multiple and open items and shows the card with every pass mark', async () => {
-    const page = new CandidatePage(await (await newDesktopContext(browser)).newPage(), url);
-    await page.open('/');
-    await page.chooseLanguage('en');
-    expect(await page.signIn(FIXTURE_IINS['cand-1'], FIXTURE_CODES['cand-1'])).toBeNull();
-    await page.confirmRulesAndCheck();
-    const tablet = new ProctorTablet(url);
-    await tablet.signIn(FIXTURE_PROCTOR.username, FIXTURE_PROCTOR.pin);
-    await tablet.authorise(FIXTURE_SESSION_ID, 'cand-1');
-    await page.startWhenAuthorised();
+    const venue = await startFixtureVenue();
+    venues.push(venue);
+    const page = await signInAndStart(browser, venue.url);
+    await page.page.locator('[data-font-scale="1.4"]').click();
+    expect(await page.page.getByTestId('exam').evaluate((el) => (el as HTMLElement).style.fontSize)).toBe('1.4em');
 
     await page.pressOption(1); // i1: correct
     await page.nextByKeyboard();
@@ -85,5 +105,21 @@ describe('candidate: analysis card', () => {
     expect(await card.getByTestId('verdict').getAttribute('data-passed')).toBe('false');
     expect(await card.innerText()).toMatch(/marked by the commission/);
     expect(await page.accessibilityViolations()).toEqual([]);
+  });
+
+  it('warns near the end and finishes by itself at zero, and the venue closes the attempt as time-up', async () => {
+    const venue = await startFixtureVenue(fixturePackage({ durationMinutes: 1 }));
+    venues.push(venue);
+    const page = await signInAndStart(browser, venue.url);
+    await page.pressOption(2);
+    // Under five minutes from the start: only the nearest warning.
+    await page.page.locator('[data-testid="time-warning"][data-minutes="5"]').waitFor();
+    await page.page.waitForURL((url) => url.pathname === '/result', { timeout: 90_000 });
+    await page.page.getByTestId('time-up').waitFor();
+    expect(await page.result()).toBe('card');
+    const finished = (await page.storedEvents()).filter((row) => row.event.type === 'attempt.finished');
+    expect(finished.map((row) => row.event.type === 'attempt.finished' && row.event.data.reason)).toEqual(['time-up']);
+    const attempt = await page.page.evaluate(() => fetch('/api/candidate/attempt').then((r) => r.json())) as { attempt: { status: string; timer: { state: string } } };
+    expect(attempt.attempt).toMatchObject({ status: 'finished', timer: { state: 'ended' } });
   });
 });

@@ -72,6 +72,7 @@ describe('proctor: room seat map and decisions', () => {
     await tablet.page.reload();
     await tablet.page.locator('.seat-map').waitFor({ timeout: 20_000 });
     await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(1);
+    expect(await tablet.pendingText()).toContain('Пауза · ');
     expect(venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type)).toEqual(['timer.started']);
     await context.setOffline(false);
     await tablet.waitForAllSent(60_000);
@@ -113,6 +114,44 @@ describe('proctor: room seat map and decisions', () => {
     for (const href of [actLink!, links.find((h) => h.endsWith('seating-list.pdf'))!]) {
       expect(await tablet.fetchFromTablet(href)).toMatchObject({ status: 200, type: 'application/pdf' });
     }
+  });
+
+  it('starts, pauses and resumes every ready candidate of the room at once', async () => {
+    const tablet = new ProctorRoomPage(context.pages()[0]!);
+    const candidates = demoCandidates().filter((c) => c.roomId === 'room-1').slice(2, 4);
+    for (const candidate of candidates) {
+      await tablet.openSeat(candidate.seatId);
+      await tablet.act('check-in');
+      await tablet.waitForSeatStatus(candidate.seatId, 'checked-in');
+      await tablet.act('identity-match');
+      await tablet.waitForSeatStatus(candidate.seatId, 'ready');
+    }
+    for (const [action, status] of [['start-all', 'in-progress'], ['pause-all', 'paused'], ['resume-all', 'in-progress']] as const) {
+      await tablet.roomAction(action);
+      for (const candidate of candidates) await tablet.waitForSeatStatus(candidate.seatId, status);
+    }
+    for (const candidate of candidates) {
+      const venueTypes = venueEventsOf(world.venue, `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type);
+      expect(venueTypes).toEqual(['timer.started', 'timer.paused', 'timer.resumed']);
+    }
+  });
+
+  it('shows a violation live with its evidence, confirms it, and acknowledges a technical appeal', async () => {
+    const tablet = new ProctorRoomPage(context.pages()[0]!);
+    const candidate = demoCandidates().filter((c) => c.roomId === 'room-1')[4]!;
+    const attemptId = `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`;
+    const pc = new ClassroomPc(world.venue.url);
+    await pc.signIn(candidate.iin, candidate.accessCode);
+    await pc.push({ type: 'violation.started', attemptId, data: { violationId: 'v-1', kind: 'multiple-faces', evidence: PHOTO } });
+    await pc.push({ type: 'appeal.technical', attemptId, data: { appealId: 'ap-1', itemId: 'kaz-001', reason: 'audio-missing' } });
+    await expect.poll(() => tablet.feed().innerText(), { timeout: 20_000 }).toContain('multiple-faces');
+    expect(await tablet.confirmFirstViolation('Екі адам көрінді')).toBe(PHOTO);
+    await tablet.acknowledgeFirstAppeal();
+    await tablet.waitForAllSent();
+    await expect.poll(() => tablet.feed().innerText(), { timeout: 20_000 }).toContain('Подтверждено');
+    await expect.poll(() => tablet.page.getByTestId('appeals-inbox').innerText(), { timeout: 20_000 }).toContain('Принято');
+    const reviewed = venueEventsOf(world.venue, attemptId).find((e) => e.type === 'proctor.violation-reviewed');
+    expect(reviewed?.data).toMatchObject({ violationId: 'v-1', decision: 'confirmed', note: 'Екі адам көрінді' });
   });
 
   it('shows another proctor only their own room', async () => {

@@ -140,7 +140,7 @@ async function prepareHub(venueId: string): Promise<{ dataDir: string; token: st
   }
 }
 
-/** Where the hub stands on the venue's log, asked as the venue would: a signed query. */
+/** Where the hub stands on the venue's log (its whole answer), asked as the venue would: a signed query. */
 async function readHubCursor(hubUrl: string, key: KeyObject): Promise<{ ackedVenueSeq: number; root: string }> {
   const nonce = randomBytes(16).toString('hex');
   const sentAt = Date.now();
@@ -151,8 +151,7 @@ async function readHubCursor(hubUrl: string, key: KeyObject): Promise<{ ackedVen
     },
   });
   if (!response.ok) throw new Error(`hub cursor: ${response.status} ${await response.text()}`);
-  const { ackedVenueSeq, root } = (await response.json()) as { ackedVenueSeq: number; root: string };
-  return { ackedVenueSeq, root };
+  return (await response.json()) as { ackedVenueSeq: number; root: string };
 }
 
 interface VenueLogCopy {

@@ -104,6 +104,29 @@ export class ProctorRoomPage {
     }, path);
   }
 
+  feed() {
+    return this.page.getByTestId('violation-feed');
+  }
+
+  /** Opens the first violation's evidence and confirms it with a note. */
+  async confirmFirstViolation(note: string): Promise<string | null> {
+    const feed = this.feed();
+    await feed.locator('[data-action="evidence"]').first().click();
+    const source = await feed.getByTestId('evidence').first().getAttribute('src');
+    await feed.locator('input').first().fill(note);
+    await feed.locator('[data-action="confirm"]').first().click();
+    return source;
+  }
+
+  async acknowledgeFirstAppeal(): Promise<void> {
+    await this.page.getByTestId('appeals-inbox').locator('[data-action="acknowledge"]').first().click();
+  }
+
+  /** A room-wide action: start every ready candidate, pause all, resume all. */
+  async roomAction(kind: 'start-all' | 'pause-all' | 'resume-all'): Promise<void> {
+    await this.page.getByTestId(kind).click();
+  }
+
   async panelStatus(): Promise<string> {
     return this.page.getByTestId('panel-status').innerText();
   }
@@ -111,6 +134,13 @@ export class ProctorRoomPage {
   /** How many of this tablet's actions the venue has not acknowledged. */
   async pendingCount(): Promise<number> {
     return Number(await this.page.getByTestId('pending-actions').getAttribute('data-count'));
+  }
+
+  /** The list of actions still waiting for the venue, as the proctor reads it. */
+  async pendingText(): Promise<string> {
+    const pending = this.page.getByTestId('pending-actions');
+    await pending.evaluate((details) => details.setAttribute('open', ''));
+    return pending.innerText();
   }
 
   async waitForAllSent(timeoutMs = 20_000): Promise<void> {
