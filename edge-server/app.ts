@@ -16,6 +16,7 @@ import { proctorRoutes } from './proctor/routes';
 import { proctorService } from './proctor/service';
 import { healthRoutes } from './routes/health';
 import { staticSite } from './static-site';
+import { useNativeSha256 } from './native-hash';
 
 /** A device push holds at most 2000 events; evidence thumbnails make some events ~24 kB. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -33,6 +34,7 @@ function nodeRemoteAddress(c: Parameters<VenueDeps['remoteAddress']>[0]): string
 }
 
 export function createVenueApp(options: VenueAppOptions): Hono<VenueEnv> {
+  useNativeSha256();
   const deps: VenueDeps = { ...options, remoteAddress: options.remoteAddress ?? nodeRemoteAddress };
   const maxSize = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // Installs the ingest hook that applies proctor decisions, before any device can push.

@@ -10,6 +10,7 @@ import { DEFAULT_HUB_CONFIG, type HubConfig, type HubContext } from './context';
 import type { HubDatabase } from './db';
 import { ApiError, errorResponse } from './errors';
 import { centralApi } from './central';
+import { importRoutes } from './import/routes';
 import { healthRoutes } from './routes/health';
 import { staffRoutes } from './routes/staff';
 import { uplinkRoutes } from './routes/uplink';
@@ -70,6 +71,7 @@ export function createHubApp(deps: HubDeps, services: HubServices = createHubSer
   app.route('/api/venues', venueRoutes(services));
   app.route('/api/uplink', uplinkRoutes(ctx, services));
   app.route('/api/staff', staffRoutes(ctx, services));
+  app.route('/api', importRoutes(services));
   app.route('/api', centralApi(services));
   if (deps.pwaRoot) {
     const outsideApi = (handler: MiddlewareHandler): MiddlewareHandler => (c, next) => (c.req.path.startsWith('/api/') ? next() : handler(c, next));

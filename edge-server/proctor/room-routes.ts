@@ -8,7 +8,6 @@ import { getCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { Id } from '../../sync/events';
-import { SealError, unwrapKeyWithReleaseCode } from '../../sync/seal';
 import type { VenueEnv } from '../context';
 import { ApiError } from '../errors';
 import { actPdf, roomReportPdf, seatingListPdf } from '../pdf/documents';
@@ -19,8 +18,6 @@ import { proctorService, type ProctorService } from './service';
 export const PROCTOR_COOKIE = 'proctor_session';
 const STREAM_POLL_MS = 500;
 const STREAM_REFRESH_MS = 10_000;
-const RELEASE_MAX_FAILURES = 5;
-const RELEASE_WINDOW_MS = 15 * 60_000;
 
 const CandidateParams = z.object({ candidateId: Id });
 const EvidenceParams = CandidateParams.extend({ violationId: Id });
@@ -106,22 +103,6 @@ export const roomRoutes = new Hono<VenueEnv>()
   // The hub is out of reach at start time: the proctor types the session's release code.
   .post('/release-code', validate('json', ReleaseBody), async (c) => {
     const { service, session } = roomOf(c);
-    const sealed = c.var.deps.store.downlink.sealedPackage(session.sessionId);
-    if (!sealed) throw new ApiError(409, 'no-package', 'The exam package has not reached this venue yet.');
-    if (c.var.deps.store.downlink.releasedKey(session.sessionId)) return c.json({ isReleased: true });
-    const key = `release|${session.sessionId}|${c.var.deps.remoteAddress(c) ?? 'local'}`;
-    const now = Date.now();
-    const failures = service.repo.loginFailures(key);
-    const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < RELEASE_WINDOW_MS;
-    if (isWindowOpen && failures.failures >= RELEASE_MAX_FAILURES) throw new ApiError(429, 'too-many-attempts', 'Too many wrong release codes. Try again later.');
-    try {
-      const sessionKey = await unwrapKeyWithReleaseCode(sealed.keyWrappedByReleaseCode, c.req.valid('json').code);
-      service.repo.releaseByCode(session.sessionId, sessionKey, Date.now());
-      service.repo.clearLoginFailures(key);
-      return c.json({ isReleased: true });
-    } catch (error) {
-      if (!(error instanceof SealError)) throw error;
-      service.repo.setLoginFailures({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
-      throw new ApiError(400, 'bad-release-code', 'The release code is wrong.');
-    }
+    await service.releaseWithCode(session, c.req.valid('json').code, c.var.deps.remoteAddress(c) ?? 'local');
+    return c.json({ isReleased: true });
   });

@@ -229,3 +229,13 @@ describe('violation review and appeals', () => {
     expect(view.appeals[0]!.isAcknowledged).toBe(true);
   });
 });
+
+describe('release code rate limit', () => {
+  it('refuses even the right code after five wrong ones', async () => {
+    const token = await signIn('proctor1');
+    const post = (code: string) => venue.app.request(`${ROOM_1}/release-code`, { method: 'POST', headers: { cookie: `proctor_session=${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    for (let i = 0; i < 5; i++) expect((await post(`WRONG-CODE-${i}`)).status).toBe(400);
+    expect((await post(RELEASE_CODE)).status).toBe(429);
+    expect(venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toBeUndefined();
+  });
+});

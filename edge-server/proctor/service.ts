@@ -6,6 +6,7 @@
  */
 import type { ChainedEvent } from '../../sync/events';
 import type { RosterCandidate, Session } from '../../sync/roster';
+import { SealError, unwrapKeyWithReleaseCode } from '../../sync/seal';
 import type { VenueStore } from '../db/store';
 import { ApiError } from '../errors';
 import type { DeviceIngest, IngestContext } from '../services/device-ingest';
@@ -14,6 +15,10 @@ import { attemptIdFor, CLOCK_PROCTOR_TYPES, VenueClockWriter } from './clock';
 import { PackageCache } from './package-cache';
 import { ProctorRepository } from './repo';
 import { deriveRoomView, type RoomView } from './room-state';
+
+/** Wrong release codes allowed per session and client address in one window. */
+export const RELEASE_MAX_FAILURES = 5;
+export const RELEASE_WINDOW_MS = 15 * 60_000;
 
 export interface ProctorServiceOptions {
   store: VenueStore;
@@ -88,6 +93,36 @@ export class ProctorService {
     const view = this.roomView(session, roomId);
     this.#views.set(key, { view, builtAt: this.#now() });
     return view;
+  }
+
+  /**
+   * Opens the session with the release code a proctor typed (the hub being out of reach):
+   * the code unwraps the session key that came wrapped with the package. Wrong codes are
+   * rate-limited per session and client address. A session already released stays as it is.
+   */
+  async releaseWithCode(session: Session, code: string, clientAddress: string): Promise<void> {
+    const sealed = this.#store.downlink.sealedPackage(session.sessionId);
+    if (!sealed) throw new ApiError(409, 'no-package', 'The exam package has not reached this venue yet.');
+    if (this.#store.downlink.releasedKey(session.sessionId)) return;
+    const key = `release|${session.sessionId}|${clientAddress}`;
+    const now = this.#now();
+    const failures = this.repo.loginFailures(key);
+    const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < RELEASE_WINDOW_MS;
+    if (isWindowOpen && failures.failures >= RELEASE_MAX_FAILURES) throw new ApiError(429, 'too-many-attempts', 'Too many wrong release codes. Try again later.');
+    try {
+      const sessionKey = await unwrapKeyWithReleaseCode(sealed.keyWrappedByReleaseCode, code);
+      this.repo.releaseByCode(session.sessionId, sessionKey, this.#now());
+      this.repo.clearLoginFailures(key);
+    } catch (error) {
+      if (!(error instanceof SealError)) throw error;
+      this.repo.setLoginFailures({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
+      throw new ApiError(400, 'bad-release-code', 'The release code is wrong.');
+    }
+  }
+
+  /** Records that a device was heard from now (for "not heard from"); pushes record it by themselves. */
+  noteContact(deviceId: string): void {
+    this.repo.touchDevice(deviceId, this.#now());
   }
 
   lastVenueSeq(): number {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Hash } from '../../sync/events';
-import { DownlinkPage, UplinkReceipt, uplinkSigningText, type UplinkEnvelope } from '../../sync/messages';
+import { DownlinkPage, UplinkReceipt, signedQueryText, uplinkSigningText, type UplinkEnvelope } from '../../sync/messages';
 import type { VenueIdentity } from '../identity';
 
 export class HubError extends Error {
@@ -29,10 +29,6 @@ export const SIGNED_QUERY_HEADERS = { venueId: 'x-venue-id', nonce: 'x-nonce', s
 const UplinkCursor = z.object({ ackedVenueSeq: z.number().int().nonnegative(), root: Hash, isHeadMatched: z.boolean().optional() });
 export type UplinkCursor = z.infer<typeof UplinkCursor>;
 
-/** The exact text a venue signs for a cursor or downlink query. */
-export function querySigningText(venueId: string, nonce: string, sentAt: number): string {
-  return ['cursor/1', venueId, nonce, sentAt].join('\n');
-}
 
 export const newNonce = (): string => randomBytes(16).toString('hex');
 
@@ -115,7 +111,7 @@ export class HubClient {
       [SIGNED_QUERY_HEADERS.venueId]: venueId,
       [SIGNED_QUERY_HEADERS.nonce]: nonce,
       [SIGNED_QUERY_HEADERS.sentAt]: String(sentAt),
-      [SIGNED_QUERY_HEADERS.signature]: this.#identity.sign(querySigningText(venueId, nonce, sentAt)),
+      [SIGNED_QUERY_HEADERS.signature]: this.#identity.sign(signedQueryText(venueId, nonce, sentAt)),
     };
   }
 

@@ -102,8 +102,12 @@ export class UplinkService {
     let raw: Uint8Array;
     try {
       raw = inflateSync(compressed, { maxOutputLength: this.ctx.config.uplinkInflatedLimitBytes });
-    } catch {
-      throw new SyncRefusal('malformed', 'the body is not deflate data within the size limit');
+    } catch (error) {
+      // Too large must say so, so the venue halves the batch instead of retrying it for ever.
+      if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new SyncRefusal('too-large', 'the body inflates past the size limit; split the batch');
+      }
+      throw new SyncRefusal('malformed', 'the body is not deflate data');
     }
     let batch: DecodedVenueBatch;
     try {

@@ -11,3 +11,4 @@ export * from './sealed-packages';
 export * from './released-keys';
 export * from './candidate';
 export * from './proctor';
+export * from './setup-pcs';

@@ -1,0 +1,72 @@
+/**
+ * The hub's central staff API as the browser calls it (same origin, httpOnly cookie
+ * session). Every failure becomes a `CentralApiError` carrying the hub's `code` and
+ * `details` (or `offline`), so pages show a clear message in the staff member's language.
+ */
+export type StaffRole = 'admin' | 'reviewer' | 'appeals' | 'auditor';
+
+export class CentralApiError extends Error {
+  override readonly name = 'CentralApiError';
+  constructor(readonly code: string, message: string, readonly status: number, readonly details: unknown) {
+    super(message);
+  }
+}
+
+/** Calls the hub; JSON in and out. */
+export async function callHub<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { method, credentials: 'same-origin', headers: body === undefined ? {} : { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  } catch {
+    throw new CentralApiError('offline', 'the hub cannot be reached', 0, null);
+  }
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : null;
+  if (!response.ok) {
+    const error = (parsed ?? {}) as { code?: string; message?: string; details?: unknown };
+    throw new CentralApiError(error.code ?? 'http-error', error.message ?? response.statusText, response.status, error.details ?? null);
+  }
+  return parsed as T;
+}
+
+export interface ImportProblem { code: string; blockId?: string; itemId?: string; field: string; language?: 'kk' | 'ru'; message: string }
+export interface RosterProblem { line: number; code: string; column?: string; message: string }
+export interface JobView { jobId: string; kind: string; state: 'running' | 'done' | 'failed'; done: number; total: number; result?: unknown; error?: { code: string; message: string; details?: unknown } }
+
+export interface VenueCard {
+  venueId: string;
+  name: string;
+  isOnline: boolean;
+  lastSeenAt: number | null;
+  eventsReceived: number;
+  backlog: number;
+  isHeadMatched: boolean;
+  devices: Array<{ deviceId: string; epoch: number; events: number; ackedSeq: number; maxSeq: number; isGapless: boolean }>;
+}
+
+export interface SessionListEntry { sessionId: string; venueId: string; examId: string; examVersion: number; startsAt: number; candidates: number }
+export interface ScheduledSession { sessionId: string; venueId: string; examId: string; examVersion: number; startsAt: number; candidates: number; publishedAt: number | null; resultsPublishedAt: number | null }
+
+export interface Discrepancy {
+  discrepancyId: string;
+  kind: string;
+  subject: string;
+  explanation: string;
+  evidence: Record<string, unknown>;
+  actions: string[];
+  resolution: { action: string; reason: string; resolvedBy: string; resolvedAt: number } | null;
+}
+
+export interface AttemptSummary { attemptId: string; candidateId: string | null; status: string; completeness: 'complete' | 'incomplete' | 'conflict'; completenessNote: string | null; total: number; totalMax: number; isPassed: boolean; isAnnulled: boolean; violationCount: number }
+
+export interface SessionReport { sessionId: string; venueId: string; examId: string; counts: Record<string, number>; attempts: AttemptSummary[]; discrepancies: Discrepancy[]; openDiscrepancies: number }
+
+export interface AuditEntry { seq: number; at: number; actor: string; action: string; subject: string | null; hash: string }
+export interface AuditVerification { isIntact: boolean; count: number; headHash: string; firstBad?: { seq: number; reason: string } }
+
+export interface VerifiedCertificate { isValid: boolean; isExpired: boolean; certificateNumber: string; fullName: string; examId: string; total: number; totalMax: number; issuedAt: number; validUntil: number }
+
+/** Reads a file chosen in an <input type=file> as text. */
+export function readFileText(file: File): Promise<string> {
+  return file.text();
+}
