@@ -14,6 +14,7 @@ import { candidateRoutes } from './candidate/routes';
 import { deviceRoutes } from './routes/device';
 import { proctorRoutes } from './proctor/routes';
 import { proctorService } from './proctor/service';
+import { PackageCache } from './proctor/package-cache';
 import { healthRoutes } from './routes/health';
 import { staticSite } from './static-site';
 import { useNativeSha256 } from './native-hash';
@@ -35,7 +36,13 @@ function nodeRemoteAddress(c: Parameters<VenueDeps['remoteAddress']>[0]): string
 
 export function createVenueApp(options: VenueAppOptions): Hono<VenueEnv> {
   useNativeSha256();
-  const deps: VenueDeps = { ...options, remoteAddress: options.remoteAddress ?? nodeRemoteAddress };
+  // The venue scores with the answer key the hub sealed under the session key; it opens once released.
+  const sealedKeys = new PackageCache(options.store);
+  const deps: VenueDeps = {
+    ...options,
+    answerKeyFor: options.answerKeyFor ?? ((sessionId) => sealedKeys.answerKey(sessionId)),
+    remoteAddress: options.remoteAddress ?? nodeRemoteAddress,
+  };
   const maxSize = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // Installs the ingest hook that applies proctor decisions, before any device can push.
   proctorService(deps);

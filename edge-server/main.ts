@@ -5,7 +5,8 @@
  *   (enrols at the hub on first start), VENUE_STATIC_DIR (dist),
  *   VENUE_SYNC_INTERVAL_MS (5000), VENUE_UPLINK_BATCH (events per uplink batch, 2000),
  *   VENUE_TLS_CERT and VENUE_TLS_KEY (PEM files: serve HTTPS, which service workers and the
- *   camera need on classroom PCs that do not treat the venue's origin as secure).
+ *   camera need on classroom PCs that do not treat the venue's origin as secure), or
+ *   VENUE_HTTPS=1 to serve the certificate made by `npm run venue:setup` (data folder, tls/).
  * SIGTERM and SIGINT stop the pump, close the listener and the database cleanly; a crash
  * (SIGKILL, power cut) loses nothing that was acknowledged, as SQLite runs WAL + FULL.
  */
@@ -20,6 +21,7 @@ import { loadVenueIdentity } from './identity';
 import { DeviceIngest } from './services/device-ingest';
 import { HubClient } from './uplink/hub-client';
 import { VenueSync } from './uplink/venue-sync';
+import { venueTlsPaths } from './setup/tls-paths';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: flags } = parseArgs({
@@ -55,8 +57,10 @@ const sync = configuredHub
 if (!existsSync(resolve(staticDir, 'index.html'))) console.warn(`no PWA build in ${staticDir}; run \`npm run build\` to serve it`);
 const app = createVenueApp({ store, ingest, version, sync, staticDir: existsSync(staticDir) ? staticDir : undefined });
 
-const tlsCert = env('VENUE_TLS_CERT');
-const tlsKey = env('VENUE_TLS_KEY');
+// VENUE_HTTPS=1 serves the certificate `npm run venue:setup` made in the data folder.
+const setupTls = env('VENUE_HTTPS') === '1' ? venueTlsPaths(dataDir) : undefined;
+const tlsCert = env('VENUE_TLS_CERT') ?? setupTls?.cert;
+const tlsKey = env('VENUE_TLS_KEY') ?? setupTls?.key;
 if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new Error('Give both VENUE_TLS_CERT and VENUE_TLS_KEY, or neither.');
 const tls = tlsCert && tlsKey ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } } : {};
 const server = serve({ fetch: app.fetch, port, hostname: host, ...tls }, (info) => {

@@ -106,6 +106,8 @@ export const DownlinkEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session'), seq: z.number().int().positive(), session: Session }),
   /** The package, plus its session key wrapped under the release code, so a venue cut off at start time can unlock it by the code alone. */
   z.object({ kind: z.literal('package'), seq: z.number().int().positive(), sealed: SealedPackage, keyWrappedByReleaseCode: z.object({ salt: z.string().min(16).max(64), iv: z.string().min(16).max(40), ciphertext: z.string().min(16).max(400) }) }),
+  /** The answer key, sealed under the same session key: the venue scores with it once the key is released. */
+  z.object({ kind: z.literal('answer-key'), seq: z.number().int().positive(), sealed: SealedPackage }),
   z.object({ kind: z.literal('key-release'), seq: z.number().int().positive(), sessionId: Id, key: z.string().regex(/^[0-9a-f]{64}$/) }),
 ]);
 export type DownlinkEntry = z.infer<typeof DownlinkEntry>;

@@ -147,8 +147,13 @@ export function createBrowserMonitor(options: BrowserMonitorOptions): BrowserMon
       const [navigation] = win.performance.getEntriesByType('navigation');
       if (navigation?.type === 'reload' || navigation?.type === 'back_forward') emit('reload', 'instant', { navigationType: navigation.type });
 
-      listen(win, 'blur', () => setCondition('focus-lost', true));
-      listen(win, 'focus', () => {
+      // Capture listeners on the window also hear every element's blur and focus (moving
+      // between answer options); only the window's own events mean the test lost focus.
+      listen(win, 'blur', (event) => {
+        if (event.target === win) setCondition('focus-lost', true);
+      });
+      listen(win, 'focus', (event) => {
+        if (event.target !== win) return;
         setCondition('focus-lost', false);
         checkScreens();
       });

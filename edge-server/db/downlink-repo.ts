@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import type { DownlinkEntry } from '../../sync/messages';
 import type { VenueDatabase } from './client';
-import { downlinkState, releasedKeys, sealedPackages, sessions } from './schema';
+import { downlinkState, releasedKeys, sealedAnswerKeys, sealedPackages, sessions } from './schema';
 
 const ROW = 1;
 
@@ -46,6 +46,10 @@ export class DownlinkRepository {
             keyWrappedByReleaseCode: entry.keyWrappedByReleaseCode, downlinkSeq: entry.seq, receivedAt: now,
           };
           orm.insert(sealedPackages).values({ sessionId: sealed.sessionId, ...values }).onConflictDoUpdate({ target: sealedPackages.sessionId, set: values }).run();
+        } else if (entry.kind === 'answer-key') {
+          const { sealed } = entry;
+          const values = { examId: sealed.examId, examVersion: sealed.examVersion, iv: sealed.iv, ciphertext: sealed.ciphertext, sha256: sealed.sha256, downlinkSeq: entry.seq, receivedAt: now };
+          orm.insert(sealedAnswerKeys).values({ sessionId: sealed.sessionId, ...values }).onConflictDoUpdate({ target: sealedAnswerKeys.sessionId, set: values }).run();
         } else {
           const values = { key: entry.key, source: 'hub' as const, downlinkSeq: entry.seq, releasedAt: now };
           orm.insert(releasedKeys).values({ sessionId: entry.sessionId, ...values }).onConflictDoUpdate({ target: releasedKeys.sessionId, set: values }).run();
@@ -65,6 +69,10 @@ export class DownlinkRepository {
 
   sealedPackage(sessionId: string) {
     return this.#db.orm.select().from(sealedPackages).where(eq(sealedPackages.sessionId, sessionId)).get();
+  }
+
+  sealedAnswerKey(sessionId: string) {
+    return this.#db.orm.select().from(sealedAnswerKeys).where(eq(sealedAnswerKeys.sessionId, sessionId)).get();
   }
 
   releasedKey(sessionId: string) {

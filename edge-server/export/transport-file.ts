@@ -55,7 +55,7 @@ export function parseTransportPublicKey(base64: string): KeyObject {
   return key;
 }
 
-export const spkiBase64 = (key: KeyObject): string => createPublicKey(key).export({ format: 'der', type: 'spki' }).toString('base64');
+export const spkiBase64 = (key: KeyObject): string => (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' }).toString('base64');
 export const transportKeyId = (spki: string): string => createHash('sha256').update(Buffer.from(spki, 'base64')).digest('hex');
 
 /** A new hub transport key pair: the private key as PKCS#8 PEM, the public as SPKI DER base64. */

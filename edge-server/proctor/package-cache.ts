@@ -5,7 +5,7 @@
  * await. Opened packages stay in memory only.
  */
 import { createDecipheriv } from 'node:crypto';
-import { ExamPackage } from '../../sync/package';
+import { AnswerKey, ExamPackage } from '../../sync/package';
 import type { VenueStore } from '../db/store';
 
 const TAG_BYTES = 16;
@@ -20,6 +20,7 @@ function openSync(sealed: { iv: string; ciphertext: string }, keyHex: string): s
 export class PackageCache {
   readonly #store: VenueStore;
   readonly #opened = new Map<string, ExamPackage>();
+  readonly #answerKeys = new Map<string, AnswerKey>();
 
   constructor(store: VenueStore) {
     this.#store = store;
@@ -38,6 +39,23 @@ export class PackageCache {
       return examPackage;
     } catch (error) {
       console.error(`[proctor] the package of ${sessionId} does not open with its released key`, error);
+      return undefined;
+    }
+  }
+
+  /** The session's answer key once its key is released here; never served to a candidate. */
+  answerKey(sessionId: string): AnswerKey | undefined {
+    const cached = this.#answerKeys.get(sessionId);
+    if (cached) return cached;
+    const released = this.#store.downlink.releasedKey(sessionId);
+    const sealed = this.#store.downlink.sealedAnswerKey(sessionId);
+    if (!released || !sealed) return undefined;
+    try {
+      const answerKey = AnswerKey.parse(JSON.parse(openSync(sealed, released.key)));
+      this.#answerKeys.set(sessionId, answerKey);
+      return answerKey;
+    } catch (error) {
+      console.error(`[venue] the answer key of ${sessionId} does not open with its released key`, error);
       return undefined;
     }
   }

@@ -9,28 +9,14 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import { generate } from 'selfsigned';
+import { venueTlsPaths, type VenueTlsPaths } from './tls-paths';
 
 const DAY_MS = 24 * 60 * 60_000;
 export const CA_VALID_DAYS = 3650;
 /** Within what browsers accept for certificates under a locally trusted root. */
 export const SERVER_VALID_DAYS = 825;
 const RENEW_BEFORE_MS = 30 * DAY_MS;
-
-export interface VenueTlsPaths {
-  dir: string;
-  caCert: string;
-  caKey: string;
-  cert: string;
-  key: string;
-}
-
-/** Where set-up writes the CA and server certificate (and where the server finds them with VENUE_HTTPS=1). */
-export function venueTlsPaths(dataDir: string): VenueTlsPaths {
-  const dir = join(dataDir, 'tls');
-  return { dir, caCert: join(dir, 'venue-ca.crt'), caKey: join(dir, 'venue-ca.key'), cert: join(dir, 'venue-server.crt'), key: join(dir, 'venue-server.key') };
-}
 
 function writeFileDurably(path: string, contents: string, mode: number): void {
   const temporary = `${path}.tmp`;

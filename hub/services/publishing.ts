@@ -30,6 +30,7 @@ export class PublishingService {
     const releaseCode = options.releaseCode ?? makeReleaseCode();
     const sessionKey = generateSessionKey();
     const sealed = await sealPackage(JSON.stringify(examPackage), sessionKey);
+    const sealedAnswerKey = await sealPackage(JSON.stringify(answerKey), sessionKey);
     const keyWrappedByReleaseCode = await wrapKeyWithReleaseCode(sessionKey, releaseCode);
     const now = this.ctx.now();
     const identity = { sessionId: session.sessionId, examId: examPackage.examId, examVersion: examPackage.version };
@@ -40,6 +41,7 @@ export class PublishingService {
       await appendDownlink(tx, session.venueId, [
         { kind: 'session', session },
         { kind: 'package', sealed: { ...identity, ...sealed }, keyWrappedByReleaseCode },
+        { kind: 'answer-key', sealed: { ...identity, ...sealedAnswerKey } },
       ], now);
       await appendAudit(tx, { at: now, actor: options.actor ?? 'system', action: 'session.published', subject: session.sessionId, detail: { venueId: session.venueId, examId: examPackage.examId } });
     });

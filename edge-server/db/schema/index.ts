@@ -8,6 +8,7 @@ export * from './uplink-state';
 export * from './downlink-state';
 export * from './sessions';
 export * from './sealed-packages';
+export * from './sealed-answer-keys';
 export * from './released-keys';
 export * from './candidate';
 export * from './proctor';

@@ -1,0 +1,125 @@
+/**
+ * What the candidate benchmark installs in the page before any of the app's code runs
+ * (`context.addInitScript(installCandidateProbe, options)`), so the app itself needs no
+ * timing hooks:
+ * - every trusted `click`, with its event time (the input's own timestamp, on the page's
+ *   `performance.now()` clock);
+ * - every read-write IndexedDB transaction over both `device` and `events` (that is
+ *   `appendEvent`): when it was opened, the seq it stored, its durability, and when its
+ *   `complete` event fired (the commit, flushed to disk when the durability is strict);
+ * - every receipt the venue sends for `POST /api/device/events` (the ackedSeq, and when
+ *   the response arrived);
+ * - when the shell (its language switcher) and the exam's first item (its options) are first in the DOM.
+ * It can also answer `/api/candidate/key` from memory, for the offline cold start.
+ * The function is serialised into the page: it must not use anything from outside it.
+ */
+
+export interface AppendSample {
+  openedAt: number;
+  committedAt: number | null;
+  seq: number | null;
+  durability: string;
+}
+
+export interface ProbeState {
+  clicks: number[];
+  appends: AppendSample[];
+  receipts: Array<{ at: number; ackedSeq: number }>;
+  examInteractiveAt: number | null;
+  shellReadyAt: number | null;
+  /** Resolves once an append opened after click number `clickIndex` has committed and the venue acknowledged it. */
+  waitForAck(clickIndex: number, timeoutMs: number): Promise<boolean>;
+}
+
+declare global {
+  interface Window {
+    __candidateProbe: ProbeState;
+  }
+}
+
+export interface ProbeOptions {
+  /** When set, `/api/candidate/key` is answered with this key and never reaches the network. */
+  sessionKey?: string;
+}
+
+export function installCandidateProbe(options: ProbeOptions): void {
+  const state: ProbeState = {
+    clicks: [],
+    appends: [],
+    receipts: [],
+    examInteractiveAt: null,
+    shellReadyAt: null,
+    waitForAck(clickIndex, timeoutMs) {
+      const started = performance.now();
+      return new Promise((resolve) => {
+        const check = () => {
+          const clickAt = state.clicks[clickIndex];
+          const append = clickAt === undefined ? undefined : state.appends.find((a) => a.openedAt >= clickAt && a.committedAt !== null && a.seq !== null);
+          if (append && state.receipts.some((r) => r.ackedSeq >= (append.seq ?? Infinity))) return resolve(true);
+          if (performance.now() - started > timeoutMs) return resolve(false);
+          setTimeout(check, 1);
+        };
+        check();
+      });
+    },
+  };
+  window.__candidateProbe = state;
+
+  window.addEventListener('click', (event) => {
+    if (event.isTrusted) state.clicks.push(event.timeStamp);
+  }, { capture: true });
+
+  const samples = new WeakMap<IDBTransaction, AppendSample>();
+  const openTransaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    const transaction = openTransaction.apply(this, args);
+    const names = Array.from(transaction.objectStoreNames);
+    if (transaction.mode === 'readwrite' && names.includes('device') && names.includes('events')) {
+      const sample: AppendSample = { openedAt: performance.now(), committedAt: null, seq: null, durability: (transaction as IDBTransaction & { durability?: string }).durability ?? 'unknown' };
+      samples.set(transaction, sample);
+      state.appends.push(sample);
+      transaction.addEventListener('complete', () => {
+        sample.committedAt = performance.now();
+      });
+    }
+    return transaction;
+  } as IDBDatabase['transaction'];
+
+  const add = IDBObjectStore.prototype.add;
+  IDBObjectStore.prototype.add = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    const sample = samples.get(this.transaction);
+    if (sample && this.name === 'events' && typeof value === 'object' && value !== null) sample.seq = (value as { seq?: number }).seq ?? null;
+    return key === undefined ? add.call(this, value) : add.call(this, value, key);
+  };
+
+  const pageFetch = window.fetch.bind(window);
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url, location.href);
+    if (options.sessionKey && url.pathname === '/api/candidate/key') {
+      return new Response(JSON.stringify({ key: options.sessionKey }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    const response = await pageFetch(input, init);
+    if (url.pathname === '/api/device/events' && (init?.method ?? 'GET').toUpperCase() === 'POST' && response.ok) {
+      const at = performance.now();
+      void response.clone().json().then((body: { receipt?: { ackedSeq?: number } }) => {
+        if (typeof body.receipt?.ackedSeq === 'number') state.receipts.push({ at, ackedSeq: body.receipt.ackedSeq });
+      }).catch(() => undefined);
+    }
+    return response;
+  };
+
+  // Stops watching once the exam is up, so it costs the save path nothing.
+  const observer = new MutationObserver(() => {
+    if (state.shellReadyAt === null && document.querySelector('[data-testid="language-switcher"]')) state.shellReadyAt = performance.now();
+    if (document.querySelector('[data-testid="exam"] [data-testid="item-view"] [data-option] input:not([disabled])')) {
+      state.examInteractiveAt = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+}
+
+/** The probe as an init script. tsx keeps function names with a `__name` helper the page lacks: it gets a stand-in. */
+export function candidateProbeScript(options: ProbeOptions = {}): string {
+  return `(() => { const __name = (target) => target; (${installCandidateProbe.toString()})(${JSON.stringify(options)}); })();`;
+}

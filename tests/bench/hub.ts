@@ -1,0 +1,173 @@
+/**
+ * Hub benchmark (`npm run bench -- hub`), on PostgreSQL when TEST_DATABASE_URL is set (a
+ * fresh database, dropped after), otherwise on PGlite at a reduced reconciliation scale.
+ *
+ * - `catchUpSeconds`, `catchUpMB`: a hub that holds nothing of a venue's day (600 candidates
+ *   × 300 events) takes the whole log as signed, deflated batches of 1000 through the real
+ *   uplink route (signature, chain and Merkle checks, one transaction per batch); MB is the
+ *   compressed bodies sent.
+ * - `ingestEventsPerSec`: events ÷ catch-up seconds (ingest at full batch size).
+ * - `vsCopyRatio`: that rate ÷ PostgreSQL's own bulk load of the same rows into an
+ *   unindexed copy of venue_events (server-side COPY from a CSV file; on PGlite, or if the
+ *   server cannot read the file, one `insert … select from unnest` per 5000 rows).
+ * - `reconcileQueryMs`: the reconciliation's per-attempt summary (events, devices, last seq,
+ *   closed, events after the deadline) over `reconcileAttempts` attempts and
+ *   `reconcileEvents` events generated inside the database with generate_series
+ *   (100k × 100 = 10M on PostgreSQL with HUB_BENCH_SCALE=1, the default there).
+ * Speed is reported, never asserted.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { createHubApp, createHubServices } from '../../hub/app';
+import { openHubDatabase, type HubDatabase } from '../../hub/db';
+import { TestVenue } from '../../hub/testing/venue';
+import { candidateChain } from '../../sync/testkit';
+import { summaryLine, writeBenchResult } from './run';
+
+const CANDIDATES = 600;
+const EVENTS_PER_CANDIDATE = 300;
+const BATCH = 1000;
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+async function openTarget(): Promise<{ database: HubDatabase; url: string | null; drop: () => Promise<void> }> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) {
+    const database = await openHubDatabase();
+    return { database, url: null, drop: () => database.close() };
+  }
+  const name = `hub_bench_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const database = await openHubDatabase({ databaseUrl: url.toString() });
+  return {
+    database, url: url.toString(),
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function catchUp(database: HubDatabase) {
+  const clock = Date.now();
+  const services = createHubServices({ database, now: () => clock });
+  const app = createHubApp({ database }, services);
+  const venue = new TestVenue('bench-venue', () => clock);
+  const { token } = await services.enrolment.createToken('bench', { venueId: venue.venueId });
+  await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId: venue.venueId, name: 'bench', publicKey: venue.publicKey }) });
+  const chains = Array.from({ length: CANDIDATES }, (_, c) => candidateChain({ deviceId: `pc-${c}`, attemptId: `att-${c}`, answers: EVENTS_PER_CANDIDATE - 1, seed: c + 1 }));
+  for (let i = 0; i < EVENTS_PER_CANDIDATE; i++) venue.append(chains.map((chain) => chain[i]!));
+  const head = venue.head();
+  const batches = [];
+  for (let from = 1; from <= venue.log.length; from += BATCH) batches.push(venue.batch(from, Math.min(BATCH, venue.log.length - from + 1), { head }));
+  const bytes = batches.reduce((sum, batch) => sum + batch.body.length, 0);
+  const started = performance.now();
+  for (const batch of batches) {
+    const response = await app.request('/api/uplink/batch', TestVenue.post(batch));
+    if (response.status !== 200) throw new Error(`batch refused: ${response.status} ${await response.text()}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { events: venue.log.length, seconds, megabytes: bytes / 1e6, rows: venue.log };
+}
+
+async function copyBaseline(database: HubDatabase, url: string | null, rows: ReturnType<TestVenue['log']['slice']>): Promise<{ seconds: number; method: string }> {
+  const client = url ? new pg.Client({ connectionString: url }) : null;
+  const query = async (text: string) => (client ? client.query(text) : database.db.execute(text as never));
+  if (client) await client.connect();
+  await query('create table copy_events (like venue_events)');
+  const csvLine = (r: (typeof rows)[number], i: number) => {
+    const { prevHash, hash, ...body } = r;
+    return [ 'bench-venue', i + 1, r.deviceId, r.epoch, r.seq, r.type, r.attemptId ?? '', r.at, Date.now(), hash, prevHash, `"${JSON.stringify(body).replaceAll('"', '""')}"` ].join(',');
+  };
+  try {
+    if (!client) throw new Error('PGlite: no server-side COPY');
+    const dir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+    chmodSync(dir, 0o755);
+    const file = join(dir, 'events.csv');
+    writeFileSync(file, rows.map(csvLine).join('\n'));
+    chmodSync(file, 0o644);
+    const started = performance.now();
+    await client.query(`copy copy_events from '${file}' with (format csv)`);
+    const seconds = (performance.now() - started) / 1000;
+    rmSync(dir, { recursive: true, force: true });
+    return { seconds, method: 'server-side COPY from CSV' };
+  } catch {
+    await query('truncate copy_events');
+    const started = performance.now();
+    for (let from = 0; from < rows.length; from += 5000) {
+      const chunk = rows.slice(from, from + 5000).map((r, i) => `('bench-venue',${from + i + 1},'${r.deviceId}',${r.epoch},${r.seq},'${r.type}','${r.attemptId ?? ''}',${r.at},0,'${r.hash}','${r.prevHash}','{}'::jsonb)`);
+      await query(`insert into copy_events values ${chunk.join(',')}`);
+    }
+    return { seconds: (performance.now() - started) / 1000, method: 'multi-row INSERT (COPY unavailable)' };
+  } finally {
+    await client?.end();
+  }
+}
+
+async function reconcileQuery(database: HubDatabase, url: string | null, scale: number) {
+  const attempts = Math.max(1000, Math.round(100_000 * scale));
+  const perAttempt = 100;
+  const client = url ? new pg.Client({ connectionString: url }) : null;
+  const query = async (text: string) => (client ? client.query(text) : database.db.execute(text as never));
+  if (client) await client.connect();
+  try {
+    // Attempt a: candidate PC pc-a writes 99 events, the venue device closes it (seq per device).
+    await query(`insert into venue_events (venue_id, venue_seq, device_id, epoch, seq, type, attempt_id, at, received_at, hash, prev_hash, body)
+      select 'gen-venue', a * ${perAttempt} + e + 1000000,
+        case when e = ${perAttempt - 1} then 'venue-gen' else 'gen-pc-' || a end, 1,
+        case when e = ${perAttempt - 1} then a + 1 else e + 1 end,
+        case when e = 0 then 'attempt.started' when e = ${perAttempt - 1} then 'attempt.closed' else 'answer.set' end,
+        'gen-' || a, 1800000000000 + e * 30000 + (a % 7) * 1000, 1800000000000, md5(a || ':' || e), md5(a || ':' || (e - 1)), '{}'::jsonb
+      from generate_series(0, ${attempts - 1}) a, generate_series(0, ${perAttempt - 1}) e`);
+    await query('analyze venue_events');
+    const started = performance.now();
+    await query(`select attempt_id, count(*) as events, count(distinct device_id) as devices, max(seq) filter (where type <> 'attempt.closed') as last_seq,
+        bool_or(type = 'attempt.closed') as is_closed, count(*) filter (where at > 1800000000000 + 45 * 60000) as late
+      from venue_events where venue_id = 'gen-venue' group by attempt_id`);
+    return { attempts, events: attempts * perAttempt, ms: performance.now() - started };
+  } finally {
+    await client?.end();
+  }
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const target = await openTarget();
+  try {
+    const ingest = await catchUp(target.database);
+    const baseline = await copyBaseline(target.database, target.url, ingest.rows);
+    const scale = Number(process.env.HUB_BENCH_SCALE ?? (target.url ? 1 : 0.01));
+    const reconcile = await reconcileQuery(target.database, target.url, scale);
+    const ingestEventsPerSec = ingest.events / ingest.seconds;
+    return {
+      database: target.url ? 'postgres' : 'pglite',
+      ingestEventsPerSec: round(ingestEventsPerSec, 0),
+      vsCopyRatio: round(ingestEventsPerSec / (ingest.events / baseline.seconds), 3),
+      copyMethod: baseline.method,
+      reconcileQueryMs: round(reconcile.ms, 1),
+      reconcileAttempts: reconcile.attempts,
+      reconcileEvents: reconcile.events,
+      catchUpSeconds: round(ingest.seconds, 2),
+      catchUpMB: round(ingest.megabytes, 2),
+      catchUpEvents: ingest.events,
+    };
+  } finally {
+    await target.drop();
+  }
+}
+
+// Also runnable on its own: `npx tsx tests/bench/hub.ts`.
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+  const result = await run();
+  writeBenchResult('hub', result);
+  console.log(summaryLine('hub', result));
+}
