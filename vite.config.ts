@@ -53,6 +53,8 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
+  // The face workers are module workers: tasks-vision loads its wasm loader with import().
+  worker: { format: 'es' },
   build: {
     outDir,
     emptyOutDir: true,

@@ -3,7 +3,11 @@ import type { RouteRecordRaw } from 'vue-router';
 
 // The area's texts load with its first page, so other areas never carry them.
 const page = <T>(load: () => Promise<T>) => async () => {
-  const [module] = await Promise.all([load(), import('./messages').then((messages) => messages.installCandidateMessages())]);
+  const [module] = await Promise.all([
+    load(),
+    import('./messages').then((messages) => messages.installCandidateMessages()),
+    import('../proctoring/install').then((proctoring) => proctoring.installProctoring()),
+  ]);
   return module;
 };
 

@@ -96,6 +96,13 @@ export const centralEn = {
   'ce.verify.valid': 'Certificate {number} is valid until {date}.',
   'ce.verify.expired': 'Certificate {number} expired on {date}.',
   'ce.verify.not-found': 'No certificate matches this IIN and code.',
+  'ce.nav.statistics': 'Statistics',
+  'ce.stats.venues': 'Pass rate by venue',
+  'ce.stats.items': 'Items',
+  'ce.stats.gap': 'kk/ru gap: check the translation',
+  'ce.attempt.credibility': 'Credibility: {score}',
+  'ce.attempt.accept': 'Accept',
+  'ce.attempt.annul': 'Annul the result',
 } satisfies Record<string, Message>;
 
 export type CentralMessageKey = keyof typeof centralEn;
@@ -189,6 +196,13 @@ export const centralRu: Record<CentralMessageKey, Message> = {
   'ce.verify.valid': 'Сертификат {number} действителен до {date}.',
   'ce.verify.expired': 'Срок действия сертификата {number} истёк {date}.',
   'ce.verify.not-found': 'Сертификат с таким ИИН и кодом не найден.',
+  'ce.nav.statistics': 'Статистика',
+  'ce.stats.venues': 'Доля сдавших по пунктам',
+  'ce.stats.items': 'Задания',
+  'ce.stats.gap': 'Разрыв kk/ru: проверьте перевод',
+  'ce.attempt.credibility': 'Достоверность: {score}',
+  'ce.attempt.accept': 'Принять',
+  'ce.attempt.annul': 'Аннулировать результат',
 };
 
 export const centralKk: Record<CentralMessageKey, Message> = {
@@ -280,6 +294,13 @@ export const centralKk: Record<CentralMessageKey, Message> = {
   'ce.verify.valid': 'Сертификат {number}: {date} дейін жарамды.',
   'ce.verify.expired': 'Сертификат {number}: жарамдылық мерзімі {date} аяқталды.',
   'ce.verify.not-found': 'Бұл ЖСН мен кодқа сәйкес сертификат табылмады.',
+  'ce.nav.statistics': 'Статистика',
+  'ce.stats.venues': 'Пункттер бойынша шекті балл жинағандар үлесі',
+  'ce.stats.items': 'Тапсырмалар',
+  'ce.stats.gap': 'kk/ru айырмашылығы: аударманы тексеріңіз',
+  'ce.attempt.credibility': 'Сенімділік: {score}',
+  'ce.attempt.accept': 'Қабылдау',
+  'ce.attempt.annul': 'Нәтижені жою',
 };
 
 extendMessages({ en: centralEn, ru: centralRu, kk: centralKk });

@@ -88,6 +88,18 @@ describe('browser monitor', () => {
     expect(summary()).toEqual(['focus-lost:start', 'focus-lost:end']);
   });
 
+  it('ignores an element losing focus inside the page (its blur reaches the window in the capture phase)', () => {
+    const { win, monitor, summary } = setUp();
+    monitor.start();
+    const option = new EventTarget();
+    for (const type of ['blur', 'focus']) {
+      const event = new Event(type);
+      Object.defineProperty(event, 'target', { value: option });
+      win.dispatchEvent(event);
+    }
+    expect(summary()).toEqual([]);
+  });
+
   it('reports a hidden tab until it is visible again', () => {
     const { doc, monitor, summary, fire } = setUp();
     monitor.start();

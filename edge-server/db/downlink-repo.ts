@@ -52,7 +52,9 @@ export class DownlinkRepository {
           orm.insert(sealedAnswerKeys).values({ sessionId: sealed.sessionId, ...values }).onConflictDoUpdate({ target: sealedAnswerKeys.sessionId, set: values }).run();
         } else {
           const values = { key: entry.key, source: 'hub' as const, downlinkSeq: entry.seq, releasedAt: now };
-          orm.insert(releasedKeys).values({ sessionId: entry.sessionId, ...values }).onConflictDoUpdate({ target: releasedKeys.sessionId, set: values }).run();
+          // The first release stands: a venue that opened the session by release code while the
+          // hub was unreachable has already started timers from that moment.
+          orm.insert(releasedKeys).values({ sessionId: entry.sessionId, ...values }).onConflictDoNothing({ target: releasedKeys.sessionId }).run();
         }
       }
       orm.update(downlinkState).set({ cursor, lastSuccessAt: now, lastError: null }).where(eq(downlinkState.id, ROW)).run();

@@ -158,8 +158,12 @@ export class ProctorService {
     for (const candidate of session.candidates.filter((c) => c.roomId === roomId)) {
       const held = this.repo.committedAttemptLog(attemptIdFor(session.sessionId, candidate.candidateId));
       const due = this.#clock.dueChain(session, candidate, trusted, now, held);
-      if (due.length > 0) {
+      if (due.length === 0) continue;
+      try {
         this.#ingest.push({ deviceId: due[0]!.deviceId, epoch: due[0]!.epoch, events: due });
+      } catch (error) {
+        // The room must still show: the events stay due and are authored at the next read.
+        console.error(`[proctor] could not author the venue's clock events for ${due[0]!.attemptId}`, error);
       }
     }
   }

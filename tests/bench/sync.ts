@@ -14,6 +14,7 @@
  * No assertions on speed; `npm run bench -- sync` writes tests/bench/results/sync.json.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createHubServices } from '../../hub/app';
@@ -139,14 +140,18 @@ export async function run(): Promise<Record<string, unknown>> {
       throw new Error(`uplink did not finish: ${JSON.stringify(syncNow)} health=${JSON.stringify(health.uplink)}`);
     }
     const eventsPerSec = total / (syncMs / 1000);
+    // The machine is shared: the 1-minute load after each phase says how much to trust its wall-clock rate.
+    const load = { uplink: round(loadavg()[0]!), raw: 0, pouch: 0 };
 
     await venue.stop();
     await hub.stop();
     const raw = await rawInsertRate(hubDataDir, total);
+    load.raw = round(loadavg()[0]!);
 
     const pouchGenerator = createEventGenerator({ seed: 4242, devices: Math.max(1, Math.round(pouchEvents / EVENTS_PER_DEVICE)), eventsPerDevice: EVENTS_PER_DEVICE, prefix: 'pc-bench' });
     const pouchInput = pouchGenerator.devices.flatMap((device) => pouchGenerator.eventsOf(device));
     const pouch = await runPouchBaseline(pouchInput);
+    load.pouch = round(loadavg()[0]!);
 
     return {
       events: total,
@@ -169,6 +174,7 @@ export async function run(): Promise<Record<string, unknown>> {
       pouchCpuUsPerEvent: round((pouch.cpuMs * 1000) / pouch.docs, 1),
       vsRawCpuRatio: round(raw.cpuMs / raw.rows / (uplinkCpuMs / total)),
       vsPouchCpuRatio: round(pouch.cpuMs / pouch.docs / (uplinkCpuMs / total)),
+      loadAverage1m: load,
       devicePushEventsPerSec: Math.round(total / (preloadMs / 1000)),
       targets: { vsPouchRatio: '>= 10', vsRawRatio: '>= 0.5', bytesPerEvent: '<= 40' },
       method: `venue and hub as real processes (hub on PGlite), loopback; uplink timed from sync-now to the hub's receipt for the whole log; raw = ${RAW_BATCH}-row INSERT transactions into a copy of venue_events in the same PGlite; PouchDB = pouchdb-node (LevelDB) replicating to express-pouchdb, batch_size ${pouch.batchSize}; CPU = user+system time of the hub and venue processes during the uplink (from /proc), and of this process during the raw inserts and the PouchDB replication (both ends in-process); *CpuRatio = their CPU per event ÷ ours`,

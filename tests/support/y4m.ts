@@ -121,3 +121,19 @@ export function writePhotoAsY4m(photoPath: string, outPath: string, options: { w
   const image = options.brightness === undefined ? photo : dim(photo, options.brightness);
   writeFileSync(outPath, imageToY4m(image, options.width ?? 640, options.height ?? 480));
 }
+
+/**
+ * Writes a Y4M "film" at one frame a second: each photo held for its seconds, in order.
+ * Chromium's fake camera loops the file, so `[[face, 6], [blank, 30]]` shows a face for
+ * 6 s, then 30 s of an empty chair, then the face again.
+ */
+export function writeFilmAsY4m(segments: ReadonlyArray<readonly [photoPath: string, seconds: number]>, outPath: string, width = 640, height = 480): void {
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F1:1 Ip A1:1 C420jpeg\n`, 'ascii');
+  const parts: Buffer[] = [header];
+  for (const [photoPath, seconds] of segments) {
+    const { y, u, v } = rgbaToI420(letterbox(decodePhoto(photoPath), width, height));
+    const frame = Buffer.concat([Buffer.from('FRAME\n', 'ascii'), y, u, v]);
+    for (let i = 0; i < seconds; i++) parts.push(frame);
+  }
+  writeFileSync(outPath, Buffer.concat(parts));
+}

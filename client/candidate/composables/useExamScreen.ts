@@ -73,6 +73,9 @@ export function useExamScreen() {
   const total = computed(() => store.items.length);
 
   async function timeUp(): Promise<void> {
+    // The monitors' last events (violations ended, health stopped) come before the finish.
+    stopMonitors?.();
+    stopMonitors = null;
     await store.finish('time-up');
     await router.replace({ name: 'candidate-result', query: { timeUp: '1' } });
   }

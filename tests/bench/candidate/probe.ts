@@ -25,9 +25,14 @@ export interface ProbeState {
   clicks: number[];
   appends: AppendSample[];
   receipts: Array<{ at: number; ackedSeq: number }>;
+  /** IndexedDB transactions over `events` not yet finished (the outbox's reads and receipts too). */
+  openEventTransactions: number;
   examInteractiveAt: number | null;
   shellReadyAt: number | null;
-  /** Resolves once an append opened after click number `clickIndex` has committed and the venue acknowledged it. */
+  /**
+   * Resolves once an append opened after click number `clickIndex` has committed, the
+   * venue acknowledged it and no transaction over `events` is left (the receipt is stored).
+   */
   waitForAck(clickIndex: number, timeoutMs: number): Promise<boolean>;
 }
 
@@ -43,22 +48,31 @@ export interface ProbeOptions {
 }
 
 export function installCandidateProbe(options: ProbeOptions): void {
+  const waiters = new Set<() => void>();
+  const notify = () => { for (const waiter of [...waiters]) waiter(); };
   const state: ProbeState = {
     clicks: [],
     appends: [],
     receipts: [],
+    openEventTransactions: 0,
     examInteractiveAt: null,
     shellReadyAt: null,
     waitForAck(clickIndex, timeoutMs) {
-      const started = performance.now();
+      // Event-driven, not polled, so waiting costs the main thread nothing while it saves.
       return new Promise((resolve) => {
         const check = () => {
           const clickAt = state.clicks[clickIndex];
           const append = clickAt === undefined ? undefined : state.appends.find((a) => a.openedAt >= clickAt && a.committedAt !== null && a.seq !== null);
-          if (append && state.receipts.some((r) => r.ackedSeq >= (append.seq ?? Infinity))) return resolve(true);
-          if (performance.now() - started > timeoutMs) return resolve(false);
-          setTimeout(check, 1);
+          if (!append || state.openEventTransactions !== 0 || !state.receipts.some((r) => r.ackedSeq >= (append.seq ?? Infinity))) return;
+          finish(true);
         };
+        const finish = (isAcked: boolean) => {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(isAcked);
+        };
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        waiters.add(check);
         check();
       });
     },
@@ -82,6 +96,16 @@ export function installCandidateProbe(options: ProbeOptions): void {
         sample.committedAt = performance.now();
       });
     }
+    // After the sample's own listener, so a waiter sees the commit time.
+    if (names.includes('events')) {
+      state.openEventTransactions++;
+      const done = () => {
+        state.openEventTransactions--;
+        notify();
+      };
+      transaction.addEventListener('complete', done);
+      transaction.addEventListener('abort', done);
+    }
     return transaction;
   } as IDBDatabase['transaction'];
 
@@ -103,6 +127,7 @@ export function installCandidateProbe(options: ProbeOptions): void {
       const at = performance.now();
       void response.clone().json().then((body: { receipt?: { ackedSeq?: number } }) => {
         if (typeof body.receipt?.ackedSeq === 'number') state.receipts.push({ at, ackedSeq: body.receipt.ackedSeq });
+        notify();
       }).catch(() => undefined);
     }
     return response;

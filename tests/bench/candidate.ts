@@ -1,0 +1,313 @@
+/**
+ * The candidate's PC, in headless Chromium against a real demo hub and venue (loopback):
+ * - saveDurable: from the click on an option (the click event's own timestamp) until the
+ *   `appendEvent` transaction holding its event fires `complete` with strict durability;
+ * - saveAck: from the same click until the venue's receipt covering that event arrives;
+ * - rawStrictCommit: a bare IndexedDB read-write transaction with `durability: 'strict'`
+ *   putting one small record, in the same page and profile: the floor of the save path;
+ * - offlineStart: the browser restarted with the network off, the exam screen opened
+ *   from the service worker's cache, until its first item's options are in the page
+ *   (`performance.now()` from the navigation's start);
+ * - candidateJsKbGz: gzip (level 9) of the JavaScript the page itself requests from the
+ *   sign-in page to the exam screen; the lazily loaded face model and wasm are `visionKb`.
+ * Timing is taken in the page by a probe (tests/bench/candidate/probe.ts); the app has no
+ * timing hooks. Run: `npm run bench -- candidate` (builds dist/ first if it is missing).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CITIZENSHIP_SESSION_ID } from '../../hub/demo/index';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, waitForServiceWorker } from '../support/browser';
+import { ROOT } from '../support/processes';
+import { CandidatePage } from '../e2e/pages/candidate-page';
+import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, type DemoVenue } from '../e2e/pages/demo-venue';
+import { candidateProbeScript, type ProbeState } from './candidate/probe';
+
+const WARM_UP_CLICKS = 20;
+const MEASURED_CLICKS = 300;
+const RAW_WARM_UP = 20;
+const RAW_COMMITS = 300;
+const ACK_TIMEOUT_MS = 5000;
+const IDLE_BETWEEN_CLICKS_MS = 30;
+const DIST = join(ROOT, 'dist');
+/** What the face monitor's worker loads: the ES-module wasm build and both models. */
+const VISION_FILES = ['vision/vision_wasm_module_internal.js', 'vision/vision_wasm_module_internal.wasm', 'models/face_short.tflite', 'models/face_full.tflite'];
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return round(sorted[index] ?? Number.NaN);
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+const gzipKb = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length / 1024;
+
+function launch(userDataDir: string, offline: boolean): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS], viewport: { width: 1366, height: 768 }, locale: 'kk-KZ', offline,
+  });
+}
+
+async function firstPage(context: BrowserContext): Promise<Page> {
+  return context.pages()[0] ?? (await context.newPage());
+}
+
+interface ScriptLoad {
+  path: string;
+  phase: 'before-start' | 'exam';
+  kbGz: number;
+}
+
+/** Records the JavaScript the page requests from its own origin, gzip-sized from the bytes it received. */
+function recordScripts(page: Page, origin: string, phase: () => ScriptLoad['phase']): { loads: ScriptLoad[]; settled: () => Promise<void> } {
+  const loads: ScriptLoad[] = [];
+  const seen = new Set<string>();
+  const pending: Promise<void>[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.origin !== origin || !/\.(m?js|wasm|tflite)$/.test(url.pathname) || seen.has(url.pathname)) return;
+    seen.add(url.pathname);
+    const at = phase();
+    pending.push(response.body().then(
+      (body) => { loads.push({ path: url.pathname, phase: at, kbGz: gzipKb(body) }); },
+      () => {
+        const file = join(DIST, url.pathname);
+        if (existsSync(file)) loads.push({ path: url.pathname, phase: at, kbGz: gzipKb(readFileSync(file)) });
+      },
+    ));
+  });
+  return { loads, settled: async () => { await Promise.all(pending); } };
+}
+
+/** Signs the first demo candidate in, has the proctor authorise, and opens the exam screen. */
+async function reachExam(world: DemoVenue, page: Page): Promise<void> {
+  const candidate = demoCandidates()[0];
+  if (!candidate) throw new Error('the demo has no candidate');
+  const screen = new CandidatePage(page, world.venue.url);
+  await screen.open('/');
+  await waitForServiceWorker(page);
+  const refused = await screen.signIn(candidate.iin, candidate.accessCode);
+  if (refused) throw new Error(`sign-in refused: ${refused}`);
+  await screen.confirmRulesAndCheck();
+  const tablet = new ProctorTablet(world.venue.url);
+  const proctor = demoProctorFor(candidate.roomId);
+  await tablet.signIn(proctor.username, proctor.pin);
+  await tablet.authorise(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+}
+
+/** Moves to the first item with at least two single-choice options; returns their centres. */
+async function singleChoiceOptions(page: Page): Promise<Array<{ x: number; y: number }>> {
+  for (let step = 0; step < 60; step++) {
+    const centres = await page.$$eval('[data-testid="item-view"] [data-option] input[type="radio"]', (inputs) => inputs.map((input) => {
+      const box = input.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    }));
+    if (centres.length >= 2) return centres;
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(50);
+  }
+  throw new Error('no single-choice item found');
+}
+
+interface SaveFigures {
+  durable: number[];
+  ack: number[];
+  transaction: number[];
+  beforeTransaction: number[];
+  durabilities: string[];
+  missed: number;
+}
+
+/** Pairs each measured click with the append it caused and the receipt that covered it. */
+function pairSaves(probe: Pick<ProbeState, 'clicks' | 'appends' | 'receipts'>, from: number): SaveFigures {
+  const figures: SaveFigures = { durable: [], ack: [], transaction: [], beforeTransaction: [], durabilities: [], missed: 0 };
+  for (let i = from; i < probe.clicks.length; i++) {
+    const clickAt = probe.clicks[i]!;
+    const nextClickAt = probe.clicks[i + 1] ?? Infinity;
+    const append = probe.appends.find((a) => a.openedAt >= clickAt && a.openedAt < nextClickAt);
+    if (!append || append.committedAt === null || append.seq === null) {
+      figures.missed++;
+      continue;
+    }
+    figures.durable.push(append.committedAt - clickAt);
+    figures.transaction.push(append.committedAt - append.openedAt);
+    figures.beforeTransaction.push(append.openedAt - clickAt);
+    figures.durabilities.push(append.durability);
+    const receipt = probe.receipts.find((r) => r.ackedSeq >= append.seq! && r.at >= append.committedAt!);
+    if (receipt) figures.ack.push(receipt.at - clickAt);
+    else figures.missed++;
+  }
+  return figures;
+}
+
+/** A bare strict IndexedDB commit of one small record, `count` times, in the page. */
+function rawStrictCommits(page: Page, warmUp: number, count: number): Promise<number[]> {
+  return page.evaluate(async ([warm, n]) => {
+    const name = 'bench-raw-strict-commit';
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('rows', { keyPath: 'seq' });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const times: number[] = [];
+    for (let i = 0; i < warm + n; i++) {
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const transaction = db.transaction('rows', 'readwrite', { durability: 'strict' });
+        transaction.objectStore('rows').put({ seq: i, itemId: 'item-1', optionIds: ['b'], at: Date.now() });
+        transaction.oncomplete = () => resolve();
+        transaction.onerror = () => reject(transaction.error);
+      });
+      if (i >= warm) times.push(performance.now() - started);
+    }
+    db.close();
+    await new Promise((resolve) => { const request = indexedDB.deleteDatabase(name); request.onsuccess = request.onerror = resolve; });
+    return times;
+  }, [warmUp, count] as const);
+}
+
+/** Restarts the browser with no network and opens the exam screen from the cache. */
+async function offlineColdStart(userDataDir: string, origin: string, sessionKey: string | undefined, waitMs: number) {
+  const context = await launch(userDataDir, true);
+  try {
+    await context.addInitScript({ content: candidateProbeScript(sessionKey ? { sessionKey } : {}) });
+    const page = await firstPage(context);
+    const servedBy = { serviceWorker: 0, failed: 0 };
+    page.on('requestfinished', (request) => void request.response().then((r) => { if (r?.fromServiceWorker()) servedBy.serviceWorker++; }).catch(() => undefined));
+    page.on('requestfailed', () => { servedBy.failed++; });
+    const started = Date.now();
+    await page.goto(`${origin}/exam`);
+    const isExamUp = await page.waitForFunction(() => window.__candidateProbe.examInteractiveAt !== null, undefined, { timeout: waitMs }).then(() => true, () => false);
+    const wallMs = Date.now() - started;
+    const marks = await page.evaluate(() => ({ exam: window.__candidateProbe.examInteractiveAt, shell: window.__candidateProbe.shellReadyAt }));
+    let isSavedOffline = false;
+    if (isExamUp) {
+      // Interactive means a choice is saved on this PC, offline.
+      await page.locator('[data-testid="item-view"] [data-option] input').first().click();
+      isSavedOffline = await page.locator('[data-testid="save-status"][data-state="local"]').waitFor({ timeout: 5000 }).then(() => true, () => false);
+    }
+    const shown = isExamUp ? 'first item' : ((await page.locator('[role="alert"]').allInnerTexts()).join(' | ') || 'nothing');
+    return { isExamUp, examMs: marks.exam, shellMs: marks.shell, wallMs, isSavedOffline, shown, servedBy };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs the benchmark and returns its figures (the dispatcher writes them to results/candidate.json). */
+export async function run(): Promise<Record<string, unknown>> {
+  if (!existsSync(join(DIST, 'index.html'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const userDataDir = mkdtempSync(join(tmpdir(), 'candidate-bench-'));
+  const world = await startDemoVenue();
+  const origin = world.venue.url;
+  try {
+    // 1. Online: the flow to the exam, then clicks on options, then the raw baseline.
+    let phase: ScriptLoad['phase'] = 'before-start';
+    const context = await launch(userDataDir, false);
+    let scripts: ReturnType<typeof recordScripts>;
+    let saves: SaveFigures;
+    let raw: number[];
+    let sessionKey: string | undefined;
+    let startExamMs: number;
+    try {
+      await context.addInitScript({ content: candidateProbeScript() });
+      const page = await firstPage(context);
+      scripts = recordScripts(page, origin, () => phase);
+      await reachExam(world, page);
+      phase = 'exam';
+      const onlineStarted = Date.now();
+      await page.getByTestId('start-exam').click({ timeout: 30_000 });
+      await page.waitForFunction(() => window.__candidateProbe.examInteractiveAt !== null, undefined, { timeout: 30_000 });
+      startExamMs = Date.now() - onlineStarted;
+      await scripts.settled();
+
+      const options = await singleChoiceOptions(page);
+      // Let the start's own events reach the venue first.
+      await page.waitForTimeout(500);
+      const firstClick = await page.evaluate(() => window.__candidateProbe.clicks.length);
+      let timeouts = 0;
+      for (let i = 0; i < WARM_UP_CLICKS + MEASURED_CLICKS; i++) {
+        const option = options[i % options.length]!;
+        await page.mouse.click(option.x, option.y);
+        const isAcked = await page.evaluate(([index, timeout]) => window.__candidateProbe.waitForAck(index, timeout), [firstClick + i, ACK_TIMEOUT_MS] as const);
+        if (!isAcked) timeouts++;
+        // A candidate reads between clicks: the next click does not queue behind this one's receipt.
+        await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
+      }
+      const probe = await page.evaluate(() => ({ clicks: window.__candidateProbe.clicks, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts }));
+      saves = pairSaves(probe, firstClick + WARM_UP_CLICKS);
+      saves.missed += timeouts;
+      raw = await rawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS);
+      sessionKey = await page.evaluate(() => fetch('/api/candidate/key').then((r) => r.json()).then((body: { key?: string }) => body.key));
+    } finally {
+      await context.close();
+    }
+
+    // 2. Offline cold starts. The session key is held in memory only, never stored, so a
+    // restarted PC needs the venue for it: the first start answers that one request from
+    // memory (standing in for the key the page held), the second has no network at all.
+    const withKey = await offlineColdStart(userDataDir, origin, sessionKey, 20_000);
+    const withoutKey = await offlineColdStart(userDataDir, origin, undefined, 8000);
+
+    const beforeStart = scripts.loads.filter((l) => l.phase === 'before-start' && l.path.endsWith('.js'));
+    const toExam = scripts.loads.filter((l) => l.path.endsWith('.js') && !l.path.startsWith('/vision/'));
+    const sum = (loads: ScriptLoad[]) => round(loads.reduce((total, l) => total + l.kbGz, 0));
+    const visionRequested = scripts.loads.filter((l) => /^\/(vision|models)\//.test(l.path)).map((l) => l.path);
+    const visionKb = round(VISION_FILES.reduce((total, file) => total + (existsSync(join(DIST, file)) ? gzipKb(readFileSync(join(DIST, file))) : 0), 0));
+    const swKbGz = existsSync(join(DIST, 'sw.js')) ? round(gzipKb(readFileSync(join(DIST, 'sw.js')))) : null;
+    const durabilities = [...new Set(saves.durabilities)];
+    const saveDurableP99Ms = percentile(saves.durable, 99);
+    const rawStrictCommitP99Ms = percentile(raw, 99);
+
+    return {
+      saveDurableP50Ms: percentile(saves.durable, 50),
+      saveDurableP99Ms,
+      saveAckP50Ms: percentile(saves.ack, 50),
+      saveAckP99Ms: percentile(saves.ack, 99),
+      rawStrictCommitP50Ms: percentile(raw, 50),
+      rawStrictCommitP99Ms,
+      saveToRawP99Ratio: round(saveDurableP99Ms / rawStrictCommitP99Ms),
+      offlineStartMs: withKey.examMs === null ? null : round(withKey.examMs),
+      offlineShellStartMs: withKey.shellMs === null ? null : round(withKey.shellMs),
+      offlineStartWallMs: withKey.wallMs,
+      isOfflineSaveWorking: withKey.isSavedOffline,
+      isExamUpWithoutNetworkOrKey: withoutKey.isExamUp,
+      candidateJsKbGz: sum(toExam),
+      candidateJsBeforeStartKbGz: sum(beforeStart),
+      visionKb,
+      durability: durabilities.join(','),
+      clicks: saves.durable.length,
+      missed: saves.missed,
+      details: {
+        saveDurableP95Ms: percentile(saves.durable, 95),
+        saveDurableMaxMs: percentile(saves.durable, 100),
+        appendTransactionP50Ms: percentile(saves.transaction, 50),
+        appendTransactionP99Ms: percentile(saves.transaction, 99),
+        clickToTransactionP50Ms: percentile(saves.beforeTransaction, 50),
+        clickToTransactionP99Ms: percentile(saves.beforeTransaction, 99),
+        saveAckP95Ms: percentile(saves.ack, 95),
+        rawStrictCommitP95Ms: percentile(raw, 95),
+        startExamOnlineMs: startExamMs,
+        offlineWithKey: withKey,
+        offlineWithoutKey: withoutKey,
+        scripts: scripts.loads.map((l) => ({ ...l, kbGz: round(l.kbGz) })),
+        visionRequestedByCandidatePages: visionRequested,
+        visionFiles: VISION_FILES,
+        serviceWorkerKbGz: swKbGz,
+      },
+      method: [
+        `${MEASURED_CLICKS} mouse clicks (after ${WARM_UP_CLICKS} warm-up) alternating between the options of one single-choice item, each waited out until the venue's receipt is stored, then ${IDLE_BETWEEN_CLICKS_MS} ms idle;`,
+        'durable = click event timestamp to the appendEvent transaction\'s complete event (strict durability), ack = click to the receipt response covering its seq;',
+        `raw = ${RAW_COMMITS} strict read-write transactions putting one small record, same page;`,
+        'offlineStart = persistent profile, browser restarted offline, /exam from the service worker, navigation start to the first item\'s options in the DOM, with /api/candidate/key answered from memory (the key is never stored);',
+        'JS sizes = gzip -9 of the bytes the page received.',
+      ].join(' '),
+    };
+  } finally {
+    await world.stop();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
