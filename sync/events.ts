@@ -75,7 +75,6 @@ export const EventPayloads = {
   'proctor.remove': z.object({ actId: Id, actType: ActType, text: text(4000), cosigners: z.array(text(200)).min(1).max(10) }),
   'proctor.incident': z.object({ incidentId: Id, roomId: Id, category: IncidentCategory, text: text(4000) }),
   'proctor.violation-reviewed': z.object({ violationDeviceId: Id, violationId: Id, decision: z.enum(['confirmed', 'dismissed']), note: z.string().max(1000).optional() }),
-  'proctor.room-closed': z.object({ roomId: Id, unfinishedAttemptIds: z.array(Id).max(500), note: z.string().max(2000).optional() }),
   'proctor.appeal-acknowledged': z.object({ appealId: Id, note: z.string().max(1000).optional() }),
   // Venue server: the clock authority.
   'timer.started': z.object({ durationMs: z.number().int().positive() }),
@@ -84,6 +83,8 @@ export const EventPayloads = {
   'timer.extended': z.object({ extraMs: z.number().int().positive(), reason: z.string().max(500) }),
   'attempt.closed': z.object({ reason: z.enum(['finished', 'time-up', 'removed']) }),
   'mark.open-response': z.object({ itemId: Id, points: z.number().nonnegative(), markerId: Id }),
+  // New types go at the end: the wire codec numbers types by their place in this list.
+  'proctor.room-closed': z.object({ roomId: Id, unfinishedAttemptIds: z.array(Id).max(500), note: z.string().max(2000).optional() }),
 } as const;
 
 /** Every event type. */

@@ -116,6 +116,10 @@ interface SaveFigures {
   durable: number[];
   ack: number[];
   transaction: number[];
+  /** Inside the transaction: from its opening to the event row handed to IndexedDB (read, validate, hash). */
+  inTransactionWork: number[];
+  /** From the event row handed to IndexedDB to the strict commit. */
+  writeAndCommit: number[];
   beforeTransaction: number[];
   durabilities: string[];
   missed: number;
@@ -123,7 +127,7 @@ interface SaveFigures {
 
 /** Pairs each measured click with the append it caused and the receipt that covered it. */
 function pairSaves(probe: Pick<ProbeState, 'clicks' | 'appends' | 'receipts'>, from: number): SaveFigures {
-  const figures: SaveFigures = { durable: [], ack: [], transaction: [], beforeTransaction: [], durabilities: [], missed: 0 };
+  const figures: SaveFigures = { durable: [], ack: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
   for (let i = from; i < probe.clicks.length; i++) {
     const clickAt = probe.clicks[i]!;
     const nextClickAt = probe.clicks[i + 1] ?? Infinity;
@@ -134,6 +138,10 @@ function pairSaves(probe: Pick<ProbeState, 'clicks' | 'appends' | 'receipts'>, f
     }
     figures.durable.push(append.committedAt - clickAt);
     figures.transaction.push(append.committedAt - append.openedAt);
+    if (append.storedAt !== null) {
+      figures.inTransactionWork.push(append.storedAt - append.openedAt);
+      figures.writeAndCommit.push(append.committedAt - append.storedAt);
+    }
     figures.beforeTransaction.push(append.openedAt - clickAt);
     figures.durabilities.push(append.durability);
     const receipt = probe.receipts.find((r) => r.ackedSeq >= append.seq! && r.at >= append.committedAt!);
@@ -286,6 +294,10 @@ export async function run(): Promise<Record<string, unknown>> {
         saveDurableMaxMs: percentile(saves.durable, 100),
         appendTransactionP50Ms: percentile(saves.transaction, 50),
         appendTransactionP99Ms: percentile(saves.transaction, 99),
+        inTransactionWorkP50Ms: percentile(saves.inTransactionWork, 50),
+        inTransactionWorkP99Ms: percentile(saves.inTransactionWork, 99),
+        writeAndCommitP50Ms: percentile(saves.writeAndCommit, 50),
+        writeAndCommitP99Ms: percentile(saves.writeAndCommit, 99),
         clickToTransactionP50Ms: percentile(saves.beforeTransaction, 50),
         clickToTransactionP99Ms: percentile(saves.beforeTransaction, 99),
         saveAckP95Ms: percentile(saves.ack, 95),

@@ -7,15 +7,19 @@
  * - `vsRawRatio`: that rate ÷ plain batched INSERTs of the very same venue_log rows (50 a
  *   transaction) into a fresh database with the same schema and pragmas, in the same run.
  * - `p50PushMs`/`p99PushMs`: 600 simulated candidates each pushing one event every 10 s
- *   (60 events/s in all, open loop, random phases) as JSON over loopback HTTP to a real
+ *   (60 events/s in all, for 12 s, open loop, random phases) as JSON over loopback HTTP to a real
  *   venue process; latency from the push's scheduled time to its receipt, so queueing counts.
- *   `p50PushMs10x`/`p99PushMs10x`: the same at 600 events/s.
+ *   `p50PushMs10x`/`p99PushMs10x`: the same at 600 events/s for 5 s. Each push is one
+ *   committed (fsynced) transaction, so this rate is bounded by the disk's fsync rate
+ *   (`fsyncTxPerSec`, single-row WAL+FULL commits measured here in the same run).
+ * - `loadAverage1m`: the machine's load when the run started (the cores are shared).
  * - `liveFanoutP99Ms`: 20 proctor tablets hold the room's SSE stream; a candidate event is
  *   pushed every 700 ms; for each event and each feed, the time from sending the push to
  *   the first `room` message whose id (the venue seq the view was derived at) covers it.
  * No assertions on speed; `npm run bench -- venue` writes tests/bench/results/venue.json.
  */
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createVenueApp } from '../../edge-server/app';
 import { openVenueStore } from '../../edge-server/db/store';
@@ -72,6 +76,23 @@ function measureIngest(): { ingestEventsPerSec: number; rawEventsPerSec: number;
     return { ingestEventsPerSec: (rows.length / ingestMs) * 1000, rawEventsPerSec: (rows.length / rawMs) * 1000, events: rows.length };
   } finally {
     dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  }
+}
+
+/** Single-row commits per second on this disk with WAL + synchronous=FULL: the ceiling for one-event pushes. */
+function measureFsyncRate(): number {
+  const dir = tempDir('venue-bench-fsync');
+  try {
+    const store = openVenueStore(dir);
+    const insert = store.db.sqlite.prepare('INSERT INTO sync_alarms (reason, device_id, epoch, seq, raised_at) VALUES (?, ?, 1, ?, 0)');
+    const commit = store.db.sqlite.transaction((seq: number) => insert.run('bench', 'probe', seq));
+    const started = performance.now();
+    for (let seq = 1; seq <= 300; seq++) commit(seq);
+    const rate = (300 / (performance.now() - started)) * 1000;
+    store.close();
+    return rate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -182,7 +203,9 @@ async function measureFanout(venueUrl: string, candidates: Candidate[], samples:
 }
 
 export async function run(): Promise<Record<string, unknown>> {
+  const loadAverage1m = loadavg()[0]!;
   const ingest = measureIngest();
+  const fsyncTxPerSec = measureFsyncRate();
 
   const dataDir = tempDir('venue-bench-live');
   const seeded = openVenueStore(dataDir);
@@ -193,8 +216,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const generator = createEventGenerator({ seed: 78, devices: CANDIDATES, eventsPerDevice: 40 });
     const candidates: Candidate[] = generator.devices.map((device) => ({ deviceId: device.deviceId, chain: generator.eventsOf(device), next: 0, busy: Promise.resolve() }));
     await measurePushes(venue.url, candidates, 60, 2); // warm-up
-    const realistic = await measurePushes(venue.url, candidates, 60, 15);
-    const heavy = await measurePushes(venue.url, candidates, 600, 10);
+    const realistic = await measurePushes(venue.url, candidates, 60, 12);
+    const heavy = await measurePushes(venue.url, candidates, 600, 5);
     let fanout: number[] | null = null;
     let fanoutNote = 'from sending the push to the first room message covering its venue seq, per feed';
     try {
@@ -207,6 +230,8 @@ export async function run(): Promise<Record<string, unknown>> {
       rawEventsPerSec: round(ingest.rawEventsPerSec, 0),
       vsRawRatio: round(ingest.ingestEventsPerSec / ingest.rawEventsPerSec, 3),
       ingestEvents: ingest.events,
+      fsyncTxPerSec: round(fsyncTxPerSec, 0),
+      loadAverage1m: round(loadAverage1m),
       p50PushMs: round(percentile(realistic, 50)),
       p99PushMs: round(percentile(realistic, 99)),
       pushesRealistic: realistic.length,
@@ -217,7 +242,7 @@ export async function run(): Promise<Record<string, unknown>> {
       liveFanoutP99Ms: fanout ? round(percentile(fanout, 99)) : null,
       fanoutFeeds: FEEDS,
       method: `ingest: 200 devices x 100 events in batches of ${BATCH} via DeviceIngest.pushFromDevice (WAL, synchronous=FULL), raw: same rows, plain INSERTs ${BATCH} a transaction; `
-        + `push: ${CANDIDATES} candidates, 60 ev/s for 15 s and 600 ev/s for 10 s, JSON over loopback HTTP to a venue process, latency from scheduled time; `
+        + `push: ${CANDIDATES} candidates, 60 ev/s for 12 s and 600 ev/s for 5 s, JSON over loopback HTTP to a venue process, latency from scheduled time; `
         + `fanout: ${FEEDS} proctor SSE feeds, ${fanoutNote}. The room stream polls the log every 500 ms.`,
     };
     return result;

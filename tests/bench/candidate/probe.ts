@@ -17,6 +17,8 @@
 export interface AppendSample {
   openedAt: number;
   committedAt: number | null;
+  /** When the event row was handed to IndexedDB (after reading the device row, validating and hashing). */
+  storedAt: number | null;
   seq: number | null;
   durability: string;
 }
@@ -89,7 +91,7 @@ export function installCandidateProbe(options: ProbeOptions): void {
     const transaction = openTransaction.apply(this, args);
     const names = Array.from(transaction.objectStoreNames);
     if (transaction.mode === 'readwrite' && names.includes('device') && names.includes('events')) {
-      const sample: AppendSample = { openedAt: performance.now(), committedAt: null, seq: null, durability: (transaction as IDBTransaction & { durability?: string }).durability ?? 'unknown' };
+      const sample: AppendSample = { openedAt: performance.now(), committedAt: null, storedAt: null, seq: null, durability: (transaction as IDBTransaction & { durability?: string }).durability ?? 'unknown' };
       samples.set(transaction, sample);
       state.appends.push(sample);
       transaction.addEventListener('complete', () => {
@@ -112,7 +114,10 @@ export function installCandidateProbe(options: ProbeOptions): void {
   const add = IDBObjectStore.prototype.add;
   IDBObjectStore.prototype.add = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
     const sample = samples.get(this.transaction);
-    if (sample && this.name === 'events' && typeof value === 'object' && value !== null) sample.seq = (value as { seq?: number }).seq ?? null;
+    if (sample && this.name === 'events' && typeof value === 'object' && value !== null) {
+      sample.seq = (value as { seq?: number }).seq ?? null;
+      sample.storedAt = performance.now();
+    }
     return key === undefined ? add.call(this, value) : add.call(this, value, key);
   };
 
