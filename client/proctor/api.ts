@@ -96,6 +96,20 @@ export interface ActView {
   seatId: string;
 }
 
+export interface ClosureView {
+  closedAt: number;
+  deviceId: string;
+  unfinishedAttemptIds: string[];
+  note: string | null;
+}
+
+export interface HubSyncView {
+  isConfigured: boolean;
+  pendingEvents: number;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+}
+
 export interface RoomView {
   sessionId: string;
   roomId: string;
@@ -109,6 +123,8 @@ export interface RoomView {
   appeals: AppealView[];
   incidents: IncidentView[];
   acts: ActView[];
+  closure: ClosureView | null;
+  hubSync: HubSyncView;
 }
 
 export class ProctorApiError extends Error {

@@ -110,6 +110,13 @@ export const proctorEn = {
   'pr.close.print': 'Print the seating list and the room report and have them signed',
   'pr.close.ready': 'The room can be closed.',
   'pr.close.not-ready': 'Not everything is done yet.',
+  'pr.close.hub-synced': 'The hub holds everything this venue received',
+  'pr.close.hub-pending': { one: '# event still to be sent to the hub (the venue keeps it and sends it later)', other: '# events still to be sent to the hub (the venue keeps them and sends them later)' },
+  'pr.close.hub-none': 'This venue works without a hub: results go out by export',
+  'pr.close.hub-last': 'last sent {time}',
+  'pr.close.submit': 'Close the room',
+  'pr.close.waiting': 'Closing: waiting for the venue to receive it…',
+  'pr.close.closed': 'Room closed at {time}',
 } satisfies Record<string, Message>;
 
 export type ProctorMessageKey = keyof typeof proctorEn;
@@ -217,6 +224,13 @@ export const proctorRu: Record<ProctorMessageKey, Message> = {
   'pr.close.print': 'Распечатайте посадочный лист и отчёт и соберите подписи',
   'pr.close.ready': 'Аудиторию можно закрыть.',
   'pr.close.not-ready': 'Ещё не всё сделано.',
+  'pr.close.hub-synced': 'Центр получил всё, что получил сервер пункта',
+  'pr.close.hub-pending': { one: '# событие ещё не отправлено в центр (сервер пункта хранит его и отправит позже)', few: '# события ещё не отправлены в центр (сервер пункта хранит их и отправит позже)', many: '# событий ещё не отправлено в центр (сервер пункта хранит их и отправит позже)', other: '# события ещё не отправлены в центр (сервер пункта хранит их и отправит позже)' },
+  'pr.close.hub-none': 'Пункт работает без центра: результаты передаются выгрузкой',
+  'pr.close.hub-last': 'последняя отправка {time}',
+  'pr.close.submit': 'Закрыть аудиторию',
+  'pr.close.waiting': 'Закрытие: ждём подтверждения сервера пункта…',
+  'pr.close.closed': 'Аудитория закрыта в {time}',
 };
 
 export const proctorKk: Record<ProctorMessageKey, Message> = {
@@ -322,6 +336,13 @@ export const proctorKk: Record<ProctorMessageKey, Message> = {
   'pr.close.print': 'Отырғызу парағы мен есепті басып шығарып, қол қойдырыңыз',
   'pr.close.ready': 'Аудиторияны жабуға болады.',
   'pr.close.not-ready': 'Әлі бәрі орындалған жоқ.',
+  'pr.close.hub-synced': 'Орталық пункт серверіне жеткеннің бәрін алды',
+  'pr.close.hub-pending': { one: 'Орталыққа әлі жіберілмеген оқиға: # (пункт сервері сақтап, кейін жібереді)', other: 'Орталыққа әлі жіберілмеген оқиға: # (пункт сервері сақтап, кейін жібереді)' },
+  'pr.close.hub-none': 'Пункт орталықсыз жұмыс істейді: нәтижелер экспортпен беріледі',
+  'pr.close.hub-last': 'соңғы жіберу {time}',
+  'pr.close.submit': 'Аудиторияны жабу',
+  'pr.close.waiting': 'Жабылуда: пункт серверінің растауын күтудеміз…',
+  'pr.close.closed': 'Аудитория {time} жабылды',
 };
 
 let isInstalled = false;

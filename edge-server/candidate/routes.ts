@@ -42,6 +42,8 @@ function signedIn(c: Context<VenueEnv>): { service: CandidateService; row: Candi
   const service = candidateService(c.var.deps);
   const row = service.sessionFor(getCookie(c, CANDIDATE_COOKIE));
   if (!row) throw new ApiError(401, 'not-signed-in', 'Sign in first.');
+  // Every signed-in request is a heartbeat: a PC with nothing to push is still heard from.
+  proctorService(c.var.deps).noteContact(row.deviceId);
   return { service, row };
 }
 
@@ -84,6 +86,7 @@ export const candidateRoutes = new Hono<VenueEnv>()
   // which is also the device's "last contact" for its own countdown.
   .get('/stream', (c) => {
     const { service, row } = signedIn(c);
+    const proctor = proctorService(c.var.deps);
     return streamSSE(c, async (stream) => {
       let last = '';
       let quietTicks = 0;
@@ -92,6 +95,8 @@ export const candidateRoutes = new Hono<VenueEnv>()
           await stream.writeSSE({ event: 'signed-out', data: '{}' });
           return;
         }
+        // The open stream is the PC's heartbeat while it has nothing to push.
+        proctor.noteContact(row.deviceId);
         const view = await service.attemptView(row);
         const summary = JSON.stringify([view.status, view.timer.state, view.timer.deadline, view.isKeyReleased]);
         if (summary !== last || quietTicks >= 5) {

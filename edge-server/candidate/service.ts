@@ -73,10 +73,13 @@ export interface AttemptView {
   finishedAt: number | null;
 }
 
-/** The analysis card, or why it is not shown. */
+/**
+ * The analysis card, or why it is not shown. `isAnnulled`: the candidate was removed with
+ * an act, so whatever the card shows, the result does not stand (DOMAIN.md, "Exam day").
+ */
 export type AttemptResult =
-  | { withheld: false; score: ReturnType<typeof scoreAttempt>; answers: Record<string, unknown>; finishedAt: number; appealDeadline: number; now: number }
-  | { withheld: true; reason: 'policy' | 'not-scored'; finishedAt: number | null; appealDeadline: number | null; now: number };
+  | { withheld: false; isAnnulled: boolean; score: ReturnType<typeof scoreAttempt>; answers: Record<string, unknown>; finishedAt: number; appealDeadline: number; now: number }
+  | { withheld: true; isAnnulled: boolean; reason: 'policy' | 'not-scored'; finishedAt: number | null; appealDeadline: number | null; now: number };
 
 export interface CandidateServiceOptions {
   store: VenueStore;
@@ -201,16 +204,17 @@ export class CandidateService {
     const { state } = await this.reconcile(row);
     const now = this.#now();
     if (state.status !== 'finished' && state.status !== 'removed') throw new ApiError(409, 'not-finished', 'The attempt is not finished yet.');
+    const isAnnulled = state.status === 'removed';
     const examPackage = await this.#openedPackage(row.sessionId);
-    if (!examPackage) return { withheld: true, reason: 'not-scored', finishedAt: state.finishedAt, appealDeadline: null, now };
+    if (!examPackage) return { withheld: true, isAnnulled, reason: 'not-scored', finishedAt: state.finishedAt, appealDeadline: null, now };
     const finishedAt = state.finishedAt ?? now;
     const appealDeadline = finishedAt + examPackage.resultPolicy.contentAppealWindowMinutes * 60_000;
-    if (!examPackage.resultPolicy.showAnalysisCard) return { withheld: true, reason: 'policy', finishedAt, appealDeadline, now };
+    if (!examPackage.resultPolicy.showAnalysisCard) return { withheld: true, isAnnulled, reason: 'policy', finishedAt, appealDeadline, now };
     const answerKey = this.#answerKeyFor(row.sessionId);
-    if (!answerKey) return { withheld: true, reason: 'not-scored', finishedAt, appealDeadline, now };
+    if (!answerKey) return { withheld: true, isAnnulled, reason: 'not-scored', finishedAt, appealDeadline, now };
     const score = scoreAttempt(state, examPackage, answerKey);
     const answers = Object.fromEntries(Object.entries(state.answers).map(([itemId, held]) => [itemId, held.value]));
-    return { withheld: false, score, answers, finishedAt, appealDeadline, now };
+    return { withheld: false, isAnnulled: isAnnulled || score.isAnnulled, score, answers, finishedAt, appealDeadline, now };
   }
 
   /**

@@ -57,4 +57,19 @@ describe('venueClockEvents', () => {
     const events = venueClockEvents({ received: [received('proctor.authorise', 0), received('proctor.remove', 3 * MIN)], durationMs: 60 * MIN, releasedAt: 0, now: 4 * MIN });
     expect(events.at(-1)).toEqual({ type: 'attempt.closed', at: 3 * MIN, data: { reason: 'removed' } });
   });
+
+  it('closes an attempt removed before it was authorised, and starts no timer for it afterwards', () => {
+    const removed = [received('proctor.remove', 2 * MIN, { actId: 'act-1' })];
+    const closed = [{ type: 'attempt.closed', at: 2 * MIN, data: { reason: 'removed' } }];
+    // Before the release, and before any authorisation: the removal alone closes the attempt.
+    expect(venueClockEvents({ received: removed, durationMs: null, releasedAt: null, now: 3 * MIN })).toEqual(closed);
+    expect(venueClockEvents({ received: removed, durationMs: 60 * MIN, releasedAt: 0, now: 3 * MIN })).toEqual(closed);
+    // An authorisation that arrives late, or a release that comes after the removal, changes nothing.
+    const later = [...removed, received('proctor.authorise', 4 * MIN)];
+    expect(venueClockEvents({ received: later, durationMs: 60 * MIN, releasedAt: 5 * MIN, now: 90 * MIN })).toEqual(closed);
+    // Authorised but not yet released when removed: the start would have come after the removal.
+    const waiting = [received('proctor.authorise', MIN), received('proctor.remove', 2 * MIN, { actId: 'act-1' })];
+    expect(venueClockEvents({ received: waiting, durationMs: 60 * MIN, releasedAt: null, now: 3 * MIN })).toEqual(closed);
+    expect(venueClockEvents({ received: waiting, durationMs: 60 * MIN, releasedAt: 10 * MIN, now: 11 * MIN })).toEqual(closed);
+  });
 });

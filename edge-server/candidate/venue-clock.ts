@@ -39,8 +39,17 @@ export interface ClockInput {
 export function venueClockEvents(input: ClockInput): ClockEvent[] {
   const out: ClockEvent[] = [];
   const authorisedAt = input.received.find((event) => event.body.type === 'proctor.authorise')?.receivedAt;
-  if (authorisedAt === undefined || input.durationMs === null || input.releasedAt === null) return out;
-  const startedAt = Math.max(authorisedAt, input.releasedAt);
+  const removedAt = input.received.find((event) => event.body.type === 'proctor.remove')?.receivedAt;
+  const startsAt = authorisedAt === undefined || input.releasedAt === null ? null : Math.max(authorisedAt, input.releasedAt);
+  // A removal before the timer could start closes the attempt with no timer at all. This
+  // only grows: a start not known yet can only come later than the removal (a release
+  // time is the venue's time of release, so a release still to come is later than now).
+  if (removedAt !== undefined && (startsAt === null || removedAt < startsAt)) {
+    out.push({ type: 'attempt.closed', at: removedAt, data: { reason: 'removed' } });
+    return out;
+  }
+  if (startsAt === null || input.durationMs === null) return out;
+  const startedAt = startsAt;
   out.push({ type: 'timer.started', at: startedAt, data: { durationMs: input.durationMs } });
   let deadline = startedAt + input.durationMs;
   let pausedSince: number | null = null;

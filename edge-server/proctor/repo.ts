@@ -90,7 +90,7 @@ export class ProctorRepository {
     );
     this.#roomRows = sqlite.prepare(
       `SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log
-       WHERE attempt_id IS NULL AND type IN ('proctor.check-in', 'proctor.identity-verified', 'proctor.move-seat', 'proctor.incident', 'proctor.appeal-acknowledged')
+       WHERE attempt_id IS NULL AND type IN ('proctor.check-in', 'proctor.identity-verified', 'proctor.move-seat', 'proctor.incident', 'proctor.appeal-acknowledged', 'proctor.room-closed')
        ORDER BY venue_seq`,
     );
     this.#lastVenueSeq = sqlite.prepare('SELECT max(venue_seq) AS venueSeq FROM venue_log');
@@ -162,7 +162,7 @@ export class ProctorRepository {
     return entries;
   }
 
-  /** Check-ins, identity checks, seat moves, incidents and appeal acknowledgements (events without an attempt). */
+  /** Check-ins, identity checks, seat moves, incidents, appeal acknowledgements and room closures (events without an attempt). */
   roomEvents(): LogEntry[] {
     return this.#roomRows.all().map(parseRow);
   }

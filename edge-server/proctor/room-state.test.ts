@@ -22,7 +22,7 @@ function view(logs: Record<string, LogEntry[]>, roomEvents: LogEntry[] = [], las
   const sources: RoomSources = {
     session, roomId: 'r', venueDeviceId: 'venue-v', trustedTablets: new Set(['tab']),
     attemptLog: (attemptId) => logs[attemptId] ?? [], roomEvents, lastContact: () => lastContact,
-    itemCount: 10, isReleased: true, venueSeq: seq, now: NOW,
+    itemCount: 10, isReleased: true, hubSync: { isConfigured: true, pendingEvents: 0, lastSuccessAt: null, lastError: null }, venueSeq: seq, now: NOW,
   };
   return deriveRoomView(sources);
 }

@@ -90,6 +90,23 @@ export interface IncidentView {
   at: number;
 }
 
+/** The room as closed by its proctor (the first `proctor.room-closed` from a trusted tablet). */
+export interface ClosureView {
+  closedAt: number;
+  deviceId: string;
+  unfinishedAttemptIds: string[];
+  note: string | null;
+}
+
+/** How far the venue's log has reached the hub, shown on the close-room checklist. */
+export interface HubSyncView {
+  isConfigured: boolean;
+  /** Venue log events the hub has not acknowledged yet; the venue keeps them and sends them later. */
+  pendingEvents: number;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+}
+
 export interface RoomView {
   sessionId: string;
   roomId: string;
@@ -104,6 +121,8 @@ export interface RoomView {
   appeals: AppealView[];
   incidents: IncidentView[];
   acts: ActView[];
+  closure: ClosureView | null;
+  hubSync: HubSyncView;
 }
 
 /** What the derivation reads; the service supplies it from the venue database. */
@@ -117,6 +136,7 @@ export interface RoomSources {
   lastContact(attemptId: string, attemptDeviceIds: readonly string[]): number | null;
   itemCount: number | null;
   isReleased: boolean;
+  hubSync: HubSyncView;
   venueSeq: number;
   now: number;
 }
@@ -155,6 +175,7 @@ export function deriveRoomView(sources: RoomSources): RoomView {
   const verified = new Map<string, boolean>();
   const movedTo = new Map<string, string>();
   const incidents: IncidentView[] = [];
+  let closure: ClosureView | null = null;
   for (const { body } of roomEvents) {
     if (body.type === 'proctor.check-in' && body.data.roomId === roomId && rosteredIds.has(body.data.candidateId)) {
       checkedIn.add(body.data.candidateId);
@@ -165,6 +186,8 @@ export function deriveRoomView(sources: RoomSources): RoomView {
       movedTo.set(body.data.candidateId, body.data.toSeatId);
     } else if (body.type === 'proctor.incident' && body.data.roomId === roomId) {
       incidents.push({ incidentId: body.data.incidentId, category: body.data.category, text: body.data.text, at: body.at });
+    } else if (body.type === 'proctor.room-closed' && body.data.roomId === roomId && closure === null) {
+      closure = { closedAt: body.at, deviceId: body.deviceId, unfinishedAttemptIds: body.data.unfinishedAttemptIds, note: body.data.note ?? null };
     }
   }
   const acknowledged = new Set(roomEvents.flatMap(({ body }) => (body.type === 'proctor.appeal-acknowledged' ? [body.data.appealId] : [])));
@@ -224,6 +247,6 @@ export function deriveRoomView(sources: RoomSources): RoomView {
   incidents.sort((a, b) => b.at - a.at);
   return {
     sessionId: session.sessionId, roomId, roomName: room?.name ?? roomId, venueSeq: sources.venueSeq, now, isReleased: sources.isReleased,
-    seats, candidates, violations, appeals, incidents, acts,
+    seats, candidates, violations, appeals, incidents, acts, closure, hubSync: sources.hubSync,
   };
 }

@@ -14,7 +14,7 @@ import { ProctorAuth, type ProctorIdentity } from './auth';
 import { attemptIdFor, CLOCK_PROCTOR_TYPES, VenueClockWriter } from './clock';
 import { PackageCache } from './package-cache';
 import { ProctorRepository } from './repo';
-import { deriveRoomView, type RoomView } from './room-state';
+import { deriveRoomView, type HubSyncView, type RoomView } from './room-state';
 
 /** Wrong release codes allowed per session and client address in one window. */
 export const RELEASE_MAX_FAILURES = 5;
@@ -80,6 +80,7 @@ export class ProctorService {
       },
       itemCount: this.#packages.itemCount(session.sessionId),
       isReleased: this.#store.downlink.releasedKey(session.sessionId) !== undefined,
+      hubSync: this.hubSync(),
       venueSeq: this.repo.lastVenueSeq(),
       now,
     });
@@ -118,6 +119,17 @@ export class ProctorService {
       this.repo.setLoginFailures({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
       throw new ApiError(400, 'bad-release-code', 'The release code is wrong.');
     }
+  }
+
+  /** The venue's progress toward the hub, as the close-room checklist shows it. */
+  hubSync(): HubSyncView {
+    const uplink = this.#store.uplink.get();
+    return {
+      isConfigured: Boolean(this.#store.config.get()?.hubUrl),
+      pendingEvents: Math.max(0, this.repo.lastVenueSeq() - uplink.ackedVenueSeq),
+      lastSuccessAt: uplink.lastSuccessAt,
+      lastError: uplink.lastError,
+    };
   }
 
   /** Records that a device was heard from now (for "not heard from"); pushes record it by themselves. */

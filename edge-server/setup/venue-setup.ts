@@ -74,7 +74,7 @@ export async function runVenueSetup(options: VenueSetupOptions): Promise<VenueSe
     }
 
     const tls = await ensureVenueCertificates(options.dataDir, identity.venueId, options.lanHost, now());
-    log(`${tls.isCaCreated ? 'created' : 'kept'} the venue CA (SHA-256 ${tls.caFingerprint256}); ${tls.isServerCertIssued ? 'issued' : 'kept'} the certificate for ${options.lanHost}`);
+    log(`${tls.isCaCreated ? 'created' : 'kept'} the venue CA (SHA-256 ${tls.caFingerprint256}); ${tls.isServerCertIssued ? 'issued' : 'kept'} the certificate for ${options.lanHost} (valid until ${tls.serverValidTo})`);
 
     let pcs: VenueSetupOutcome['pcs'];
     if (plan) {

@@ -24,6 +24,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, waitForServiceWorker } from '../support/b
 import { ROOT } from '../support/processes';
 import { CandidatePage } from '../e2e/pages/candidate-page';
 import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, type DemoVenue } from '../e2e/pages/demo-venue';
+import { FIXTURES_DIR } from '../support/face-harness';
+import { writeFilmAsY4m } from '../support/y4m';
 import { candidateProbeScript, type ProbeState } from './candidate/probe';
 
 const WARM_UP_CLICKS = 20;
@@ -33,7 +35,9 @@ const RAW_COMMITS = 300;
 const ACK_TIMEOUT_MS = 5000;
 const IDLE_BETWEEN_CLICKS_MS = 30;
 const DIST = join(ROOT, 'dist');
-/** What the face monitor's worker loads: the ES-module wasm build and both models. */
+/** The face monitor's own code, wasm and models: loaded lazily, counted apart. */
+const VISION_PATH = /^\/(vision|models)\/|\/(vision_bundle|face-worker)-[^/]*\.js$/;
+/** What the face monitor's worker loads, if the run saw none of it: the ES-module wasm build and both models. */
 const VISION_FILES = ['vision/vision_wasm_module_internal.js', 'vision/vision_wasm_module_internal.wasm', 'models/face_short.tflite', 'models/face_full.tflite'];
 
 function percentile(values: number[], p: number): number {
@@ -45,9 +49,11 @@ function percentile(values: number[], p: number): number {
 const round = (value: number) => Math.round(value * 100) / 100;
 const gzipKb = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length / 1024;
 
-function launch(userDataDir: string, offline: boolean): Promise<BrowserContext> {
+/** A classroom PC with a camera that shows one face (the demo exam requires the camera and runs the face monitor). */
+function launch(userDataDir: string, cameraFile: string, offline: boolean): Promise<BrowserContext> {
+  const camera = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${cameraFile}`];
   return chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS], viewport: { width: 1366, height: 768 }, locale: 'kk-KZ', offline,
+    executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...camera], viewport: { width: 1366, height: 768 }, locale: 'kk-KZ', offline,
   });
 }
 
@@ -61,12 +67,14 @@ interface ScriptLoad {
   kbGz: number;
 }
 
-/** Records the JavaScript the page requests from its own origin, gzip-sized from the bytes it received. */
-function recordScripts(page: Page, origin: string, phase: () => ScriptLoad['phase']): { loads: ScriptLoad[]; settled: () => Promise<void> } {
+/** Records the code and models the page and its workers request from their origin, gzip-sized from the bytes received. */
+function recordScripts(context: BrowserContext, origin: string, phase: () => ScriptLoad['phase']): { loads: ScriptLoad[]; settled: () => Promise<void> } {
   const loads: ScriptLoad[] = [];
   const seen = new Set<string>();
   const pending: Promise<void>[] = [];
-  page.on('response', (response) => {
+  context.on('response', (response) => {
+    // The service worker's own precache downloads are not what the page loads.
+    if (response.request().serviceWorker()) return;
     const url = new URL(response.url());
     if (url.origin !== origin || !/\.(m?js|wasm|tflite)$/.test(url.pathname) || seen.has(url.pathname)) return;
     seen.add(url.pathname);
@@ -92,6 +100,10 @@ async function reachExam(world: DemoVenue, page: Page): Promise<void> {
   const refused = await screen.signIn(candidate.iin, candidate.accessCode);
   if (refused) throw new Error(`sign-in refused: ${refused}`);
   await screen.confirmRulesAndCheck();
+  await page.locator('[data-testid="identity-photo"][data-state="taken"]').waitFor({ timeout: 45_000 }).catch(async (error: unknown) => {
+    const photo = page.getByTestId('identity-photo');
+    throw new Error(`no identity photo: state=${await photo.getAttribute('data-state')} camera=${await photo.getAttribute('data-camera')} text=${await photo.innerText()}`, { cause: error });
+  });
   const tablet = new ProctorTablet(world.venue.url);
   const proctor = demoProctorFor(candidate.roomId);
   await tablet.signIn(proctor.username, proctor.pin);
@@ -131,7 +143,8 @@ function pairSaves(probe: Pick<ProbeState, 'clicks' | 'appends' | 'receipts'>, f
   for (let i = from; i < probe.clicks.length; i++) {
     const clickAt = probe.clicks[i]!;
     const nextClickAt = probe.clicks[i + 1] ?? Infinity;
-    const append = probe.appends.find((a) => a.openedAt >= clickAt && a.openedAt < nextClickAt);
+    // Monitors write events of their own (violations, health): the click's is its answer.
+    const append = probe.appends.find((a) => a.openedAt >= clickAt && a.openedAt < nextClickAt && a.type === 'answer.set');
     if (!append || append.committedAt === null || append.seq === null) {
       figures.missed++;
       continue;
@@ -179,8 +192,8 @@ function rawStrictCommits(page: Page, warmUp: number, count: number): Promise<nu
 }
 
 /** Restarts the browser with no network and opens the exam screen from the cache. */
-async function offlineColdStart(userDataDir: string, origin: string, sessionKey: string | undefined, waitMs: number) {
-  const context = await launch(userDataDir, true);
+async function offlineColdStart(userDataDir: string, cameraFile: string, origin: string, sessionKey: string | undefined, waitMs: number) {
+  const context = await launch(userDataDir, cameraFile, true);
   try {
     await context.addInitScript({ content: candidateProbeScript(sessionKey ? { sessionKey } : {}) });
     const page = await firstPage(context);
@@ -209,12 +222,14 @@ async function offlineColdStart(userDataDir: string, origin: string, sessionKey:
 export async function run(): Promise<Record<string, unknown>> {
   if (!existsSync(join(DIST, 'index.html'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const userDataDir = mkdtempSync(join(tmpdir(), 'candidate-bench-'));
+  const cameraFile = join(userDataDir, '..', `${userDataDir.split('/').pop()}-camera.y4m`);
+  writeFilmAsY4m([[join(FIXTURES_DIR, 'portrait_227943776_1.jpg'), 60]], cameraFile);
   const world = await startDemoVenue();
   const origin = world.venue.url;
   try {
     // 1. Online: the flow to the exam, then clicks on options, then the raw baseline.
     let phase: ScriptLoad['phase'] = 'before-start';
-    const context = await launch(userDataDir, false);
+    const context = await launch(userDataDir, cameraFile, false);
     let scripts: ReturnType<typeof recordScripts>;
     let saves: SaveFigures;
     let raw: number[];
@@ -223,7 +238,7 @@ export async function run(): Promise<Record<string, unknown>> {
     try {
       await context.addInitScript({ content: candidateProbeScript() });
       const page = await firstPage(context);
-      scripts = recordScripts(page, origin, () => phase);
+      scripts = recordScripts(context, origin, () => phase);
       await reachExam(world, page);
       phase = 'exam';
       const onlineStarted = Date.now();
@@ -249,6 +264,8 @@ export async function run(): Promise<Record<string, unknown>> {
       saves = pairSaves(probe, firstClick + WARM_UP_CLICKS);
       saves.missed += timeouts;
       raw = await rawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS);
+      // The face monitor's worker has loaded its wasm and models by now.
+      await scripts.settled();
       sessionKey = await page.evaluate(() => fetch('/api/candidate/key').then((r) => r.json()).then((body: { key?: string }) => body.key));
     } finally {
       await context.close();
@@ -257,14 +274,15 @@ export async function run(): Promise<Record<string, unknown>> {
     // 2. Offline cold starts. The session key is held in memory only, never stored, so a
     // restarted PC needs the venue for it: the first start answers that one request from
     // memory (standing in for the key the page held), the second has no network at all.
-    const withKey = await offlineColdStart(userDataDir, origin, sessionKey, 20_000);
-    const withoutKey = await offlineColdStart(userDataDir, origin, undefined, 8000);
+    const withKey = await offlineColdStart(userDataDir, cameraFile, origin, sessionKey, 20_000);
+    const withoutKey = await offlineColdStart(userDataDir, cameraFile, origin, undefined, 8000);
 
-    const beforeStart = scripts.loads.filter((l) => l.phase === 'before-start' && l.path.endsWith('.js'));
-    const toExam = scripts.loads.filter((l) => l.path.endsWith('.js') && !l.path.startsWith('/vision/'));
+    const isVision = (l: ScriptLoad) => VISION_PATH.test(l.path);
+    const code = scripts.loads.filter((l) => /\.m?js$/.test(l.path) && !isVision(l));
     const sum = (loads: ScriptLoad[]) => round(loads.reduce((total, l) => total + l.kbGz, 0));
-    const visionRequested = scripts.loads.filter((l) => /^\/(vision|models)\//.test(l.path)).map((l) => l.path);
-    const visionKb = round(VISION_FILES.reduce((total, file) => total + (existsSync(join(DIST, file)) ? gzipKb(readFileSync(join(DIST, file))) : 0), 0));
+    const visionLoads = scripts.loads.filter(isVision);
+    // Counted from what the page fetched; from dist/ when the monitor never loaded it.
+    const visionKb = visionLoads.length > 0 ? sum(visionLoads) : round(VISION_FILES.reduce((total, file) => total + (existsSync(join(DIST, file)) ? gzipKb(readFileSync(join(DIST, file))) : 0), 0));
     const swKbGz = existsSync(join(DIST, 'sw.js')) ? round(gzipKb(readFileSync(join(DIST, 'sw.js')))) : null;
     const durabilities = [...new Set(saves.durabilities)];
     const saveDurableP99Ms = percentile(saves.durable, 99);
@@ -283,8 +301,8 @@ export async function run(): Promise<Record<string, unknown>> {
       offlineStartWallMs: withKey.wallMs,
       isOfflineSaveWorking: withKey.isSavedOffline,
       isExamUpWithoutNetworkOrKey: withoutKey.isExamUp,
-      candidateJsKbGz: sum(toExam),
-      candidateJsBeforeStartKbGz: sum(beforeStart),
+      candidateJsKbGz: sum(code),
+      candidateJsBeforeStartKbGz: sum(code.filter((l) => l.phase === 'before-start')),
       visionKb,
       durability: durabilities.join(','),
       clicks: saves.durable.length,
@@ -305,9 +323,8 @@ export async function run(): Promise<Record<string, unknown>> {
         startExamOnlineMs: startExamMs,
         offlineWithKey: withKey,
         offlineWithoutKey: withoutKey,
-        scripts: scripts.loads.map((l) => ({ ...l, kbGz: round(l.kbGz) })),
-        visionRequestedByCandidatePages: visionRequested,
-        visionFiles: VISION_FILES,
+        scripts: code.map((l) => ({ ...l, kbGz: round(l.kbGz) })),
+        visionFetched: visionLoads.map((l) => ({ ...l, kbGz: round(l.kbGz) })),
         serviceWorkerKbGz: swKbGz,
       },
       method: [
@@ -315,11 +332,12 @@ export async function run(): Promise<Record<string, unknown>> {
         'durable = click event timestamp to the appendEvent transaction\'s complete event (strict durability), ack = click to the receipt response covering its seq;',
         `raw = ${RAW_COMMITS} strict read-write transactions putting one small record, same page;`,
         'offlineStart = persistent profile, browser restarted offline, /exam from the service worker, navigation start to the first item\'s options in the DOM, with /api/candidate/key answered from memory (the key is never stored);',
-        'JS sizes = gzip -9 of the bytes the page received.',
+        'JS sizes = gzip -9 of the bytes the page and its workers received; visionKb = gzip -9 of the face monitor\'s bundle, worker, wasm and models. A fake camera shows one face throughout, so the face monitor runs during the clicks.',
       ].join(' '),
     };
   } finally {
     await world.stop();
     rmSync(userDataDir, { recursive: true, force: true });
+    rmSync(cameraFile, { force: true });
   }
 }

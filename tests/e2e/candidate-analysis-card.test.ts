@@ -16,7 +16,8 @@ import { createVenueApp } from '../../edge-server/app';
 import { FIXTURE_ANSWER_KEY, FIXTURE_CODES, FIXTURE_IINS, FIXTURE_PROCTOR, FIXTURE_SESSION_ID, fixturePackage, releaseFixtureKey, seedFixture } from '../../edge-server/candidate/test-fixture';
 import { openVenueStore, type VenueStore } from '../../edge-server/db/store';
 import { DeviceIngest } from '../../edge-server/services/device-ingest';
-import { launchBrowser, newDesktopContext } from '../support/browser';
+import { newDesktopContext } from '../support/browser';
+import { launchCandidateBrowser } from './pages/proctored-candidate';
 import { ROOT } from '../support/processes';
 import { CandidatePage } from './pages/candidate-page';
 import { ProctorTablet } from './pages/demo-venue';
@@ -67,7 +68,7 @@ describe('candidate: analysis card and time-up', () => {
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
-    browser = await launchBrowser();
+    browser = await launchCandidateBrowser();
   });
 
   afterAll(async () => {

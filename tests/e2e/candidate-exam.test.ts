@@ -16,7 +16,8 @@ import { foldAttempt } from '../../sync/fold';
 import { scoreAttempt } from '../../sync/scoring';
 import { buildCitizenshipExam } from '../../hub/demo/exams';
 import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo/index';
-import { launchBrowser, newDesktopContext } from '../support/browser';
+import { newDesktopContext } from '../support/browser';
+import { launchCandidateBrowser } from './pages/proctored-candidate';
 import { ROOT } from '../support/processes';
 import { CandidatePage } from './pages/candidate-page';
 import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
@@ -33,7 +34,7 @@ describe('candidate: sign-in to result', () => {
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
     world = await startDemoVenue();
-    browser = await launchBrowser();
+    browser = await launchCandidateBrowser();
     context = await newDesktopContext(browser);
     context.on('response', (response) => {
       const url = new URL(response.url());

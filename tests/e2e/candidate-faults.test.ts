@@ -17,7 +17,8 @@ import { foldAttempt } from '../../sync/fold';
 import { scoreAttempt } from '../../sync/scoring';
 import { buildCitizenshipExam } from '../../hub/demo/exams';
 import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo/index';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, newDesktopContext } from '../support/browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, newDesktopContext } from '../support/browser';
+import { candidateCameraArgs, launchCandidateBrowser } from './pages/proctored-candidate';
 import { ROOT } from '../support/processes';
 import { CandidatePage } from './pages/candidate-page';
 import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
@@ -52,7 +53,7 @@ describe('candidate: faults', () => {
   it('keeps every answer while the venue is down, and delivers them all when it returns', async () => {
     const candidate = demoCandidates()[1]!;
     const attemptId = `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`;
-    const browser = await launchBrowser();
+    const browser = await launchCandidateBrowser();
     try {
       const context = await newDesktopContext(browser);
       const page = new CandidatePage(await context.newPage(), world.venue.url);
@@ -101,7 +102,7 @@ describe('candidate: faults', () => {
     const candidate = demoCandidates()[2]!;
     const profile = mkdtempSync(join(tmpdir(), 'exam-candidate-profile-'));
     const launch = () => chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS], viewport: { width: 1366, height: 768 }, locale: 'kk-KZ',
+      executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...candidateCameraArgs()], viewport: { width: 1366, height: 768 }, locale: 'kk-KZ',
     });
     let context: BrowserContext | null = await launch();
     try {
@@ -167,7 +168,7 @@ describe('candidate: another PC, another tab, a dropped network', () => {
 
   it('continues on another PC with the answers the venue holds, and signs the first PC out', async () => {
     const candidate = demoCandidates()[3]!;
-    const browser = await launchBrowser();
+    const browser = await launchCandidateBrowser();
     try {
       const first = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
       await startOn(first, candidate);
@@ -192,7 +193,7 @@ describe('candidate: another PC, another tab, a dropped network', () => {
 
   it("follows the proctor's pause, extension and resume on the countdown", async () => {
     const candidate = demoCandidates()[6]!;
-    const browser = await launchBrowser();
+    const browser = await launchCandidateBrowser();
     try {
       const page = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
       await startOn(page, candidate);
@@ -213,7 +214,7 @@ describe('candidate: another PC, another tab, a dropped network', () => {
 
   it('refuses to show the same attempt in a second tab', async () => {
     const candidate = demoCandidates()[4]!;
-    const browser = await launchBrowser();
+    const browser = await launchCandidateBrowser();
     try {
       const context = await newDesktopContext(browser);
       const first = new CandidatePage(await context.newPage(), world.venue.url);
@@ -229,7 +230,7 @@ describe('candidate: another PC, another tab, a dropped network', () => {
 
   it('saves on the PC while the network is down and says so, reaches the venue, and survives a reload', async () => {
     const candidate = demoCandidates()[5]!;
-    const browser = await launchBrowser();
+    const browser = await launchCandidateBrowser();
     try {
       const context = await newDesktopContext(browser);
       const page = new CandidatePage(await context.newPage(), world.venue.url);

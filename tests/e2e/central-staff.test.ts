@@ -16,15 +16,19 @@ import { CentralPage } from './pages/central-page';
 describe('central office', () => {
   let hub: RunningProcess;
   let browser: Browser;
-  let context: BrowserContext;
   const scriptErrors: string[] = [];
+
+  /** Each staff member gets a browser of their own (cookies and storage apart). */
+  async function freshContext(): Promise<BrowserContext> {
+    const context = await newDesktopContext(browser);
+    context.on('weberror', (error) => scriptErrors.push(error.error().message));
+    return context;
+  }
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
     hub = await startHub({ env: { HUB_DEMO: '1' } });
     browser = await launchBrowser();
-    context = await newDesktopContext(browser);
-    context.on('weberror', (error) => scriptErrors.push(error.error().message));
   });
 
   afterAll(async () => {
@@ -33,7 +37,7 @@ describe('central office', () => {
   });
 
   it('lets an admin import an exam, refusing a bad file item by item, and a roster with progress', async () => {
-    const central = await CentralPage.open(context, hub.url);
+    const central = await CentralPage.open(await freshContext(), hub.url);
     await central.signIn('admin', 'demo-admin-pass');
     expect(await central.who()).toBe('admin · Administrator');
     const bad = examFile();
@@ -41,6 +45,9 @@ describe('central office', () => {
     await central.uploadExam('bad.json', JSON.stringify(bad));
     expect(await central.textOf('[role="alert"]')).toBe('The file was refused; nothing was imported.');
     expect((await central.problems()).join('\n')).toMatch(/Block b1 · Item i1 · Field stem · Language kk/);
+    await central.chooseLanguage('kk');
+    expect((await central.problems()).join('\n')).toContain('Блок b1 · Тапсырма i1 · Өріс stem · Тіл kk: Осы тілдік нұсқада мәтін бос.');
+    await central.chooseLanguage('en');
     await central.uploadExam('good.json', JSON.stringify(examFile()));
     expect(await central.textOf('[data-test="exam-imported"]')).toBe('Imported ex-geo, version 1: 4 items.');
 
@@ -56,7 +63,7 @@ describe('central office', () => {
   });
 
   it('lets a reviewer clear a discrepancy with a reason, and refuses them an admin action', async () => {
-    const central = await CentralPage.open(context, hub.url);
+    const central = await CentralPage.open(await freshContext(), hub.url);
     await central.signIn('reviewer', 'demo-reviewer-pass');
     await central.openSession('demo-citizenship-1');
     expect(await central.queue('no').count()).toBe(30);
@@ -70,7 +77,7 @@ describe('central office', () => {
   });
 
   it('lets an auditor verify the audit chain, and the public refuse a forged certificate check', async () => {
-    const central = await CentralPage.open(context, hub.url);
+    const central = await CentralPage.open(await freshContext(), hub.url);
     await central.signIn('auditor', 'demo-auditor-pass');
     expect(await central.verifyAuditChain()).toMatch(/^The chain is intact: \d+ entries\.$/);
     await central.signOut();

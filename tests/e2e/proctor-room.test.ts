@@ -64,31 +64,40 @@ describe('proctor: room seat map and decisions', () => {
     expect(await tablet.secondsLeft(seat)).toBeGreaterThan(2 * 3600);
     await tablet.waitForAllSent();
 
-    // Wi-Fi lost: the pause is kept on the tablet and shown as not yet received, even across a reload.
+    // Wi-Fi lost: several decisions in a row (pause, then +30 min twice) are kept on the
+    // tablet and shown as not yet received, even across a reload.
     await waitForServiceWorker(tablet.page);
+    const beforeOffline = await tablet.secondsLeft(seat);
     await context.setOffline(true);
     await tablet.act('pause');
     await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(1);
+    await tablet.act('extend-30');
+    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(2);
+    await tablet.act('extend-30');
+    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(3);
     await tablet.page.reload();
     await tablet.page.locator('.seat-map').waitFor({ timeout: 20_000 });
-    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(1);
-    expect(await tablet.pendingText()).toContain('Пауза · ');
+    await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(3);
+    const pendingText = await tablet.pendingText();
+    expect(pendingText).toContain('Пауза · ');
+    expect(pendingText.indexOf('Пауза · ')).toBeLessThan(pendingText.indexOf('+30'));
     expect(venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type)).toEqual(['timer.started']);
     await context.setOffline(false);
     await tablet.waitForAllSent(60_000);
     await tablet.waitForSeatStatus(seat, 'paused');
+    // Each applied exactly once, in order: paused, and exactly 60 minutes more (not 30, not 90).
+    const offlineTypes = venueEventsOf(world.venue, attemptId).map((e) => e.type);
+    expect(offlineTypes).toEqual(['proctor.authorise', 'timer.started', 'proctor.pause', 'timer.paused', 'proctor.extend', 'timer.extended', 'proctor.extend', 'timer.extended']);
+    await expect.poll(() => tablet.secondsLeft(seat), { timeout: 20_000 }).toBeGreaterThan(beforeOffline + 3600 - 120);
+    expect(await tablet.secondsLeft(seat)).toBeLessThanOrEqual(beforeOffline + 3600);
     await tablet.openSeat(seat);
-
-    const beforeExtend = await tablet.secondsLeft(seat);
-    await tablet.act('extend-30');
-    await expect.poll(() => tablet.secondsLeft(seat), { timeout: 20_000 }).toBeGreaterThanOrEqual(beforeExtend + 1800 - 5);
     await tablet.act('resume');
     await tablet.waitForSeatStatus(seat, 'in-progress');
 
     const venueTypes = venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type);
-    expect(venueTypes).toEqual(['timer.started', 'timer.paused', 'timer.extended', 'timer.resumed']);
+    expect(venueTypes).toEqual(['timer.started', 'timer.paused', 'timer.extended', 'timer.extended', 'timer.resumed']);
     const tabletTypes = venueEventsOf(world.venue, attemptId).filter((e) => e.type.startsWith('proctor.')).map((e) => e.type);
-    expect(tabletTypes).toEqual(['proctor.authorise', 'proctor.pause', 'proctor.extend', 'proctor.resume']);
+    expect(tabletTypes).toEqual(['proctor.authorise', 'proctor.pause', 'proctor.extend', 'proctor.extend', 'proctor.resume']);
     expect(scriptErrors).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ import { FIXTURES_DIR } from '../support/face-harness';
 import { ROOT } from '../support/processes';
 import { writeFilmAsY4m } from '../support/y4m';
 import { startDemoVenue, type DemoVenue } from './pages/demo-venue';
-import { answerFor, FACE_KINDS, launchWithCamera, signInCandidate, violationsOf, waitForIdentityPhoto, type ProctoredSession } from './pages/proctored-candidate';
+import { answerFor, FACE_KINDS, launchWithCamera, loseCamera, signInCandidate, violationsOf, waitForIdentityPhoto, type ProctoredSession } from './pages/proctored-candidate';
 
 const FACE = join(FIXTURES_DIR, 'portrait_227943776_1.jpg');
 const BLANK = join(FIXTURES_DIR, 'blank.png');
@@ -92,15 +92,20 @@ describe('proctoring during the test', () => {
   it('reports an empty chair as "no-face", with its evidence at the venue', async () => {
     const s = await startExamWithCamera([[FACE, 6], [BLANK, 40]], FIRST_CANDIDATE + 1);
     await s.candidate.page.getByTestId('violation-notice').filter({ hasText: 'лицо не обнаружено' }).waitFor({ timeout: 40_000 });
-    const [noFace] = await s.waitForVenue((events) => violationsOf(events, 'no-face').slice(0, 1));
-    expect(noFace!.data.evidence).toMatch(/^data:image\/jpeg;base64,/);
-    expect(noFace!.data.evidence!.length).toBeLessThanOrEqual(24_000);
+    const noFace = await s.waitForVenue((events) => violationsOf(events, 'no-face')[0]);
+    expect(noFace.data.evidence).toMatch(/^data:image\/jpeg;base64,/);
+    expect(noFace.data.evidence!.length).toBeLessThanOrEqual(24_000);
   }, 120_000);
 
-  it('reports several people in the camera as "multiple-faces"', async () => {
+  it('reports several people in the camera as "multiple-faces", and a camera that goes away', async () => {
     const s = await startExamWithCamera([[FACE, 6], [GROUP, 40]], FIRST_CANDIDATE + 2);
-    const [several] = await s.waitForVenue((events) => violationsOf(events, 'multiple-faces').slice(0, 1), 45_000);
-    expect(several!.data.evidence).toMatch(/^data:image\/jpeg;base64,/);
+    const several = await s.waitForVenue((events) => violationsOf(events, 'multiple-faces')[0], 45_000);
+    expect(several.data.evidence).toMatch(/^data:image\/jpeg;base64,/);
+
+    // The camera goes away mid-test: a visible violation, and the monitor says it is not well.
+    expect(await loseCamera(s)).toBeGreaterThan(0);
+    await s.waitForVenue((events) => violationsOf(events, 'camera-lost')[0]);
+    await s.waitForVenue((events) => events.find((e) => e.type === 'monitor.health' && e.data.state === 'degraded'));
   }, 120_000);
 
   it('explains a refused camera and does not let the test start', async () => {

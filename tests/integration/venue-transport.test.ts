@@ -31,8 +31,8 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(script: string, args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, timeout: 120_000 });
+async function cli(script: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, timeout: 120_000, env: { ...process.env, ...env } });
   return stdout;
 }
 
@@ -108,8 +108,10 @@ describe('venue transport: hub down for the whole session', () => {
     const imported = await upload(bytes);
     expect(imported.status).toBe(200);
     expect(await imported.json()).toMatchObject({ venueId: VENUE_ID, importedEvents: TOTAL, ackedVenueSeq: TOTAL, root: offline.log.root, isHeadMatched: true });
-    const again = await upload(bytes);
-    expect(await again.json()).toMatchObject({ importedEvents: 0, alreadyHeldEvents: TOTAL, ackedVenueSeq: TOTAL });
+    // A second import (here by the admin's command) changes nothing.
+    const again = await cli('hub/import/cli.ts', [file, '--hub', hub.url, '--user', 'central-admin'], { HUB_ADMIN_PASSWORD: 'import pass 2026' });
+    expect(again).toContain(`0 events imported, ${TOTAL} already held`);
+    expect(again).toContain(`holds ${TOTAL} events, root ${offline.log.root}`);
 
     // The network returns: the uplink finds the hub holding everything and sends nothing new.
     venue = await startVenue({ dataDir: venueDir, port: venue.port, env: { VENUE_ID, HUB_URL: hub.url, VENUE_SYNC_INTERVAL_MS: '300' } });

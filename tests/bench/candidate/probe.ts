@@ -20,6 +20,8 @@ export interface AppendSample {
   /** When the event row was handed to IndexedDB (after reading the device row, validating and hashing). */
   storedAt: number | null;
   seq: number | null;
+  /** The stored event's type (`answer.set` for a click on an option). */
+  type: string | null;
   durability: string;
 }
 
@@ -32,7 +34,7 @@ export interface ProbeState {
   examInteractiveAt: number | null;
   shellReadyAt: number | null;
   /**
-   * Resolves once an append opened after click number `clickIndex` has committed, the
+   * Resolves once an `answer.set` append opened after click number `clickIndex` has committed, the
    * venue acknowledged it and no transaction over `events` is left (the receipt is stored).
    */
   waitForAck(clickIndex: number, timeoutMs: number): Promise<boolean>;
@@ -64,7 +66,7 @@ export function installCandidateProbe(options: ProbeOptions): void {
       return new Promise((resolve) => {
         const check = () => {
           const clickAt = state.clicks[clickIndex];
-          const append = clickAt === undefined ? undefined : state.appends.find((a) => a.openedAt >= clickAt && a.committedAt !== null && a.seq !== null);
+          const append = clickAt === undefined ? undefined : state.appends.find((a) => a.openedAt >= clickAt && a.type === 'answer.set' && a.committedAt !== null && a.seq !== null);
           if (!append || state.openEventTransactions !== 0 || !state.receipts.some((r) => r.ackedSeq >= (append.seq ?? Infinity))) return;
           finish(true);
         };
@@ -91,7 +93,7 @@ export function installCandidateProbe(options: ProbeOptions): void {
     const transaction = openTransaction.apply(this, args);
     const names = Array.from(transaction.objectStoreNames);
     if (transaction.mode === 'readwrite' && names.includes('device') && names.includes('events')) {
-      const sample: AppendSample = { openedAt: performance.now(), committedAt: null, storedAt: null, seq: null, durability: (transaction as IDBTransaction & { durability?: string }).durability ?? 'unknown' };
+      const sample: AppendSample = { openedAt: performance.now(), committedAt: null, storedAt: null, seq: null, type: null, durability: (transaction as IDBTransaction & { durability?: string }).durability ?? 'unknown' };
       samples.set(transaction, sample);
       state.appends.push(sample);
       transaction.addEventListener('complete', () => {
@@ -116,6 +118,7 @@ export function installCandidateProbe(options: ProbeOptions): void {
     const sample = samples.get(this.transaction);
     if (sample && this.name === 'events' && typeof value === 'object' && value !== null) {
       sample.seq = (value as { seq?: number }).seq ?? null;
+      sample.type = (value as { event?: { type?: string } }).event?.type ?? null;
       sample.storedAt = performance.now();
     }
     return key === undefined ? add.call(this, value) : add.call(this, value, key);

@@ -48,8 +48,14 @@ export class CandidatePage {
     return this.page.getByTestId('waiting').isVisible();
   }
 
-  /** Waits for the proctor's authorisation to arrive, then starts. */
+  /** Waits for the identity photo to be taken on the wait page (the camera must show one face). */
+  async waitForIdentityPhoto(timeoutMs = 45_000): Promise<void> {
+    await this.page.locator('[data-testid="identity-photo"][data-state="taken"]').waitFor({ timeout: timeoutMs });
+  }
+
+  /** Waits for the identity photo and the proctor's authorisation, then starts. */
   async startWhenAuthorised(): Promise<void> {
+    await this.waitForIdentityPhoto();
     await this.page.getByTestId('start-exam').click({ timeout: 30_000 });
     await this.page.getByTestId('exam').waitFor({ timeout: 30_000 });
   }

@@ -44,6 +44,11 @@ export class CentralPage {
     await this.goto('/central/setup');
     await this.page.locator('select[name="session"]').selectOption(sessionId);
     await this.page.locator('input[name="roster-file"]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await this.page.locator('[data-test="problems"], [data-test="progress"]').first().waitFor();
+  }
+
+  async chooseLanguage(code: 'kk' | 'ru' | 'en'): Promise<void> {
+    await this.page.locator(`[data-testid="language-switcher"] [data-locale="${code}"]`).click();
   }
 
   problems(): Promise<string[]> {

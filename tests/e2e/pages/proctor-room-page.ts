@@ -165,6 +165,36 @@ export class ProctorRoomPage {
     });
   }
 
+  /** Types the session's release code (the hub being out of reach) and sends it. */
+  async typeReleaseCode(code: string): Promise<void> {
+    const form = this.page.getByTestId('release-code');
+    await form.locator('input[name="releaseCode"]').fill(code);
+    await form.locator('button[type="submit"]').click();
+  }
+
+  /** The refusal the release-code form shows, once it shows one. */
+  async releaseCodeRefusal(): Promise<string> {
+    const alert = this.page.getByTestId('release-code').getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    return alert.innerText();
+  }
+
+  /** Each close-room checklist item (by key) and whether it is green. */
+  async closeChecklist(): Promise<Record<string, { isDone: boolean; text: string }>> {
+    return this.page.getByTestId('close-room').locator('[data-check]').evaluateAll((items) =>
+      Object.fromEntries(items.map((item) => [item.getAttribute('data-check') ?? '', { isDone: item.getAttribute('data-done') === 'true', text: (item as HTMLElement).innerText }])));
+  }
+
+  /** Closes the room, once the checklist lets the proctor do so; resolves when the room shows as closed. */
+  async closeRoom(): Promise<string> {
+    const button = this.page.getByTestId('close-room-button');
+    await this.page.waitForSelector('[data-testid="close-room-button"]:not([disabled])', { timeout: 20_000 });
+    await button.click();
+    const closed = this.page.getByTestId('room-closed');
+    await closed.waitFor({ timeout: 20_000 });
+    return closed.innerText();
+  }
+
   async chooseLanguage(locale: 'kk' | 'ru' | 'en'): Promise<void> {
     await this.page.locator(`[data-testid="language-switcher"] [data-locale="${locale}"]`).click();
   }

@@ -4,10 +4,15 @@
  * request recorded, the candidate taken from sign-in through the identity photo to the
  * exam screen, and the venue's log read back for the attempt's proctoring events.
  */
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { ChainedEvent } from '../../../sync/events';
 import { CITIZENSHIP_SESSION_ID } from '../../../hub/demo/index';
 import { launchBrowser, newDesktopContext, recordRequests, type RequestLog } from '../../support/browser';
+import { FIXTURES_DIR } from '../../support/face-harness';
+import { writeFilmAsY4m } from '../../support/y4m';
 import { CandidatePage } from './candidate-page';
 import { demoCandidates, demoProctorFor, ProctorTablet, venueEventsOf, type DemoVenue } from './demo-venue';
 
@@ -15,6 +20,29 @@ import { demoCandidates, demoProctorFor, ProctorTablet, venueEventsOf, type Demo
 export function launchWithCamera(cameraFile: string | null, options: { isCameraDenied?: boolean } = {}): Promise<Browser> {
   const camera = ['--use-fake-device-for-media-stream', ...(cameraFile ? [`--use-file-for-fake-video-capture=${cameraFile}`] : [])];
   return launchBrowser(options.isCameraDenied ? [...camera, '--deny-permission-prompts'] : ['--use-fake-ui-for-media-stream', ...camera]);
+}
+
+/**
+ * Chromium flags for a classroom PC whose camera shows one candidate sitting still:
+ * what every candidate flow needs, since the demo package requires a camera and an
+ * identity photo.
+ */
+export function candidateCameraArgs(): string[] {
+  const folder = join(tmpdir(), 'exam-e2e-camera');
+  const cameraFile = join(folder, 'one-face.y4m');
+  if (!existsSync(cameraFile)) {
+    mkdirSync(folder, { recursive: true });
+    // Written aside and renamed, so a test file starting at the same moment never reads half a film.
+    const partial = `${cameraFile}.${process.pid}`;
+    writeFilmAsY4m([[join(FIXTURES_DIR, 'portrait_227943776_1.jpg'), 1]], partial);
+    renameSync(partial, cameraFile);
+  }
+  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${cameraFile}`];
+}
+
+/** Chromium as a classroom PC with that camera. */
+export function launchCandidateBrowser(): Promise<Browser> {
+  return launchBrowser(candidateCameraArgs());
 }
 
 export interface ProctoredSession {
@@ -50,6 +78,19 @@ export async function signInCandidate(world: DemoVenue, browser: Browser, index:
     } catch {
       // no Long Tasks API: nothing recorded
     }
+  });
+  // The camera streams the page opens, so a test can pull the camera away (see loseCamera).
+  await context.addInitScript(() => {
+    const streams: MediaStream[] = [];
+    (window as unknown as { cameraStreams: MediaStream[] }).cameraStreams = streams;
+    const devices = navigator.mediaDevices;
+    if (!devices?.getUserMedia) return;
+    const open = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => {
+      const stream = await open(constraints);
+      streams.push(stream);
+      return stream;
+    };
   });
   const candidate = new CandidatePage(await context.newPage(), world.venue.url);
   await candidate.open('/');
@@ -105,4 +146,13 @@ export const FACE_KINDS = ['no-face', 'multiple-faces', 'head-turned', 'camera-d
 /** The attempt's `violation.started` events of a kind, as the venue holds them. */
 export function violationsOf(events: ChainedEvent[], kind: string): Array<Extract<ChainedEvent, { type: 'violation.started' }>> {
   return events.filter((e): e is Extract<ChainedEvent, { type: 'violation.started' }> => e.type === 'violation.started' && e.data.kind === kind);
+}
+
+/** Ends every camera track the page holds, as an unplugged camera or a revoked permission does. */
+export async function loseCamera(session: ProctoredSession): Promise<number> {
+  return session.candidate.page.evaluate(() => {
+    const tracks = (window as unknown as { cameraStreams: MediaStream[] }).cameraStreams.flatMap((stream) => stream.getVideoTracks());
+    for (const track of tracks) track.stop();
+    return tracks.length;
+  });
 }
