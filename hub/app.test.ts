@@ -112,12 +112,16 @@ describe.each(testDatabaseTargets())('hub app on $name', (target) => {
     const pull = async (cursor: number, headers = venue.queryHeaders()) => app.request(`/api/venues/v-down/downlink?cursor=${cursor}`, { headers });
 
     const first = DownlinkPage.parse(await (await pull(0)).json());
-    expect(first.entries.map((entry) => entry.kind)).toEqual(['session', 'package']);
+    expect(first.entries.map((entry) => entry.kind)).toEqual(['session', 'package', 'answer-key']);
     const packageEntry = first.entries[1]!;
     if (packageEntry.kind !== 'package') throw new Error('expected a package');
     SealedPackage.parse(packageEntry.sealed);
     const key = await unwrapKeyWithReleaseCode(packageEntry.keyWrappedByReleaseCode, releaseCode);
     expect(ExamPackage.parse(JSON.parse(await openPackage(packageEntry.sealed, key)))).toEqual(examPackage);
+    // The answer key travels sealed under the same session key, for the venue's scoring.
+    const answerKeyEntry = first.entries[2]!;
+    if (answerKeyEntry.kind !== 'answer-key') throw new Error('expected an answer key');
+    expect(JSON.parse(await openPackage(answerKeyEntry.sealed, key))).toEqual(answerKey);
     expect(DownlinkPage.parse(await (await pull(first.cursor)).json()).entries).toEqual([]);
 
     clock += 3_600_000;

@@ -3,7 +3,10 @@
  * data: sign in, watch a candidate's seat move through its statuses live, check them in,
  * confirm their identity, authorise the start, pause (with the Wi-Fi gone: the action
  * waits on the tablet and is delivered later), extend by 30 minutes and resume. Each
- * decision must appear in the venue log as the venue's own timer event.
+ * decision must appear in the venue log as the venue's own timer event. Several decisions
+ * taken offline in a row apply once the tablet is back, in order, exactly once. A removal
+ * with an act annuls the attempt on the seat map, on the candidate's own screen (a real
+ * candidate PC in Chromium) and in the venue's result route.
  * Needs `npm run build` first (or VENUE_STATIC_DIR pointing at a build).
  */
 import { existsSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { launchBrowser, newTabletContext, waitForServiceWorker } from '../suppor
 import { ROOT } from '../support/processes';
 import { demoCandidates, demoProctorFor, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
 import { ClassroomPc, ProctorRoomPage } from './pages/proctor-room-page';
+import { candidateCameraArgs, signInCandidate } from './pages/proctored-candidate';
 
 const VENUE_DEVICE = `venue-${DEMO_VENUE_ID}`;
 const PHOTO = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=';
@@ -29,7 +33,8 @@ describe('proctor: room seat map and decisions', () => {
     const dist = resolve(process.env.VENUE_STATIC_DIR ?? join(ROOT, 'dist'));
     if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
     world = await startDemoVenue();
-    browser = await launchBrowser();
+    // One Chromium for the tablet and the candidate's PC (which needs a camera).
+    browser = await launchBrowser(candidateCameraArgs());
     context = await newTabletContext(browser);
     context.on('weberror', (error) => scriptErrors.push(error.error().message));
   });
@@ -78,9 +83,8 @@ describe('proctor: room seat map and decisions', () => {
     await tablet.page.reload();
     await tablet.page.locator('.seat-map').waitFor({ timeout: 20_000 });
     await expect.poll(() => tablet.pendingCount(), { timeout: 10_000 }).toBe(3);
-    const pendingText = await tablet.pendingText();
-    expect(pendingText).toContain('Пауза · ');
-    expect(pendingText.indexOf('Пауза · ')).toBeLessThan(pendingText.indexOf('+30'));
+    const pendingActions = (await tablet.pendingText()).split('\n').filter((line) => line.includes(' · ')).map((line) => line.split(' · ')[1]);
+    expect(pendingActions).toEqual(['Пауза', 'Продлить время', 'Продлить время']);
     expect(venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type)).toEqual(['timer.started']);
     await context.setOffline(false);
     await tablet.waitForAllSent(60_000);
@@ -101,22 +105,33 @@ describe('proctor: room seat map and decisions', () => {
     expect(scriptErrors).toEqual([]);
   });
 
-  it('removes a candidate with an act, logs an incident, and serves the act and the seating list as PDFs', async () => {
+  it('removes a candidate with an act, annulled everywhere the attempt shows; logs an incident, and serves the act and the seating list as PDFs', async () => {
     const tablet = new ProctorRoomPage(context.pages()[0]!);
     const candidate = demoCandidates().filter((c) => c.roomId === 'room-1')[1]!;
     const attemptId = `${CITIZENSHIP_SESSION_ID}.${candidate.candidateId}`;
+    // The candidate sits at a real PC (the PWA in Chromium, with a camera) and waits for the start.
+    const pc = await signInCandidate(world, browser, demoCandidates().findIndex((c) => c.candidateId === candidate.candidateId));
+    await pc.candidate.waitForIdentityPhoto();
     await tablet.openSeat(candidate.seatId);
     await tablet.act('check-in');
-    await tablet.waitForSeatStatus(candidate.seatId, 'checked-in');
+    await tablet.act('identity-match');
+    await tablet.waitForSeatStatus(candidate.seatId, 'ready');
     await tablet.act('authorise');
     await tablet.waitForSeatStatus(candidate.seatId, 'in-progress');
+    await pc.candidate.startWhenAuthorised();
     await tablet.removeWithAct('prohibited-item', 'Қалтасынан телефон табылды', ['Бақылаушы Сәуле Нұрқызы']);
+    // Annulled everywhere: the proctor's seat, the candidate's own screen, and the venue's result route.
     await tablet.waitForSeatStatus(candidate.seatId, 'removed');
+    await pc.candidate.page.getByText('Результат аннулирован').waitFor({ timeout: 30_000 });
+    const result = await pc.candidate.page.evaluate(async () => (await (await fetch('/api/candidate/result')).json()) as { result: { isAnnulled: boolean; withheld: boolean; score?: { isAnnulled: boolean; isPassed: boolean } } });
+    expect(result.result).toMatchObject({ isAnnulled: true, withheld: false, score: { isAnnulled: true, isPassed: false } });
+    await pc.context.close();
     await tablet.recordIncident('environment', 'Дәлізде шу болды');
     await expect.poll(() => tablet.incidents(), { timeout: 20_000 }).toContain('Дәлізде шу болды');
     await tablet.waitForAllSent();
-    expect(venueEventsOf(world.venue, attemptId).map((e) => e.type)).toEqual(['proctor.authorise', 'timer.started', 'proctor.remove', 'attempt.closed']);
-    expect(venueEventsOf(world.venue, attemptId).at(-1)).toMatchObject({ deviceId: VENUE_DEVICE, data: { reason: 'removed' } });
+    const decisions = venueEventsOf(world.venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE || e.type.startsWith('proctor.'));
+    expect(decisions.map((e) => e.type)).toEqual(['proctor.authorise', 'timer.started', 'proctor.remove', 'attempt.closed']);
+    expect(decisions.at(-1)).toMatchObject({ deviceId: VENUE_DEVICE, data: { reason: 'removed' } });
     const links = await tablet.paperLinks();
     const actLink = links.find((href) => /\/acts\/act-[^/]+\.pdf$/.test(href));
     expect(actLink).toBeDefined();
