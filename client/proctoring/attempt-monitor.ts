@@ -152,7 +152,8 @@ export function startAttemptMonitoring(context: MonitorContext): () => void {
 
   function failed(reason: string, kind: 'camera-lost' | 'monitor-failed'): void {
     health('stopped', reason);
-    startViolation(kind, `monitor:${kind}`, { detail: reason });
+    // Without a camera requirement, a PC with no camera is allowed: the health event says why nothing is watched.
+    if (policy.isCameraRequired) startViolation(kind, `monitor:${kind}`, { detail: reason });
   }
 
   void (async () => {

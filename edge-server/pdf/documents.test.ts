@@ -56,6 +56,14 @@ describe('room PDFs', () => {
     expect(text).toContain('Айжан Сейітова');
   });
 
+  it('prints the room\'s closure in the report once the proctor has closed it', async () => {
+    const closed = { ...room, closure: { closedAt: Date.UTC(2026, 10, 25, 7, 0), deviceId: 'tab-1', unfinishedAttemptIds: ['s.c3', 's.c4'], note: 'Екеуі келмеді' } };
+    const text = await textOf(await roomReportPdf(closed, 'Айжан Сейітова'));
+    expect(text).toContain('Закрытие аудитории');
+    expect(text).toContain('Не завершили: 2');
+    expect(text).toContain('Екеуі келмеді');
+  });
+
   it('prints the end-of-room report with statuses, violations, incidents and acts', async () => {
     const text = await textOf(await roomReportPdf(room, 'Айжан Сейітова'));
     expect(text).toContain('Аудиториядан шығарылды');

@@ -123,5 +123,8 @@ export function roomReportPdf(room: RoomView, proctorName: string): Promise<Buff
     section('Техникалық апелляциялар / Технические апелляции', room.appeals.map((a) => `${when(a.at)} · ${labels.get(a.seatId) ?? a.seatId} · ${a.itemIds.join(', ')} · ${a.ground}`));
     section('Оқиғалар / Инциденты', room.incidents.map((i) => `${when(i.at)} · ${i.category} · ${i.text}`));
     section('Актілер / Акты', room.acts.map((a) => `${when(a.at)} · ${a.actId} · ${a.fullName} · ${ACT_TYPES[a.actType]}`));
+    section('Аудиторияның жабылуы / Закрытие аудитории', room.closure
+      ? [[when(room.closure.closedAt), `Аяқтамағандар / Не завершили: ${room.closure.unfinishedAttemptIds.length}`, room.closure.note].filter(Boolean).join(' · ')]
+      : []);
   });
 }

@@ -16,7 +16,8 @@ import type { ProctorIdentity } from './auth';
 import { proctorService, type ProctorService } from './service';
 
 export const PROCTOR_COOKIE = 'proctor_session';
-const STREAM_POLL_MS = 500;
+/** The streams wake on every commit that moves the log; this slow poll catches anything else. */
+const STREAM_POLL_MS = 2000;
 const STREAM_REFRESH_MS = 10_000;
 
 const CandidateParams = z.object({ candidateId: Id });
@@ -48,8 +49,6 @@ function pdf(c: Context<VenueEnv>, bytes: Buffer, name: string): Response {
   return c.body(new Uint8Array(bytes));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export const roomRoutes = new Hono<VenueEnv>()
   .get('/', (c) => {
     const { service, session, roomId } = roomOf(c);
@@ -67,10 +66,10 @@ export const roomRoutes = new Hono<VenueEnv>()
         if (seq !== sentSeq || Date.now() - sentAt >= STREAM_REFRESH_MS) {
           const view = service.sharedRoomView(session, roomId);
           await stream.writeSSE({ event: 'room', data: JSON.stringify(view), id: String(view.venueSeq) });
-          sentSeq = service.lastVenueSeq();
+          sentSeq = view.venueSeq;
           sentAt = Date.now();
         }
-        await sleep(STREAM_POLL_MS);
+        await c.var.deps.ingest.logMoved(sentSeq, STREAM_POLL_MS);
       }
     });
   })

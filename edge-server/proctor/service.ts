@@ -19,6 +19,8 @@ import { deriveRoomView, type HubSyncView, type RoomView } from './room-state';
 /** Wrong release codes allowed per session and client address in one window. */
 export const RELEASE_MAX_FAILURES = 5;
 export const RELEASE_WINDOW_MS = 15 * 60_000;
+/** A heartbeat is written at most this often per device; far below NOT_HEARD_FROM_AFTER_MS. */
+export const CONTACT_WRITE_EVERY_MS = 5_000;
 
 export interface ProctorServiceOptions {
   store: VenueStore;
@@ -36,6 +38,8 @@ export class ProctorService {
   readonly #clock: VenueClockWriter;
   /** The latest view of each room, shared by every tablet streaming it while the log has not moved. */
   readonly #views = new Map<string, { view: RoomView; builtAt: number }>();
+  /** When each device's heartbeat contact was last written (see {@link noteContact}). */
+  readonly #contactWrittenAt = new Map<string, number>();
 
   constructor(options: ProctorServiceOptions) {
     this.#store = options.store;
@@ -132,9 +136,17 @@ export class ProctorService {
     };
   }
 
-  /** Records that a device was heard from now (for "not heard from"); pushes record it by themselves. */
+  /**
+   * Records that a device was heard from now (for "not heard from"); pushes record it by
+   * themselves. A PC's reads and stream ticks come every second or so: one write per
+   * device every few seconds is enough for a threshold of a minute, and spares the disk.
+   */
   noteContact(deviceId: string): void {
-    this.repo.touchDevice(deviceId, this.#now());
+    const now = this.#now();
+    const written = this.#contactWrittenAt.get(deviceId);
+    if (written !== undefined && now - written < CONTACT_WRITE_EVERY_MS) return;
+    this.repo.touchDevice(deviceId, now);
+    this.#contactWrittenAt.set(deviceId, now);
   }
 
   lastVenueSeq(): number {

@@ -146,6 +146,29 @@ describe('POST /api/device/events', () => {
     }
   });
 
+  it('acknowledges concurrent pushes from many devices, group-committed, each event stored once', async () => {
+    const chains = Array.from({ length: 30 }, (_, n) => candidateChain({ answers: 5, deviceId: `pc-astana-c${n}`, attemptId: `att-c${n}`, seed: n + 1 }));
+    let commits = 0;
+    venue.ingest.onLogMoved(() => commits++);
+    // Every device pushes its first half twice at once (a retry racing the original), then the rest.
+    const pushes = chains.map(async (chain) => {
+      const [first, again] = await Promise.all([chain.slice(0, 3), chain.slice(0, 3)].map((part) => postJson(venue.app, '/api/device/events', push(part, chain[0]!.deviceId))));
+      const rest = await postJson(venue.app, '/api/device/events', push(chain.slice(3), chain[0]!.deviceId));
+      return Promise.all([first!, again!, rest].map(async (response) => ({ status: response.status, receipt: (await response.json()).receipt })));
+    });
+    const answered = await Promise.all(pushes);
+    answered.forEach(([first, again, rest], n) => {
+      expect([first!.status, again!.status, rest!.status]).toEqual([200, 200, 200]);
+      expect(first!.receipt).toEqual(again!.receipt);
+      expect(rest!.receipt).toMatchObject({ deviceId: `pc-astana-c${n}`, ackedSeq: 6, ackedHash: chains[n]![5]!.hash });
+    });
+    const rows = venue.store.log.readAfter(0, 1000);
+    expect(rows.map((r) => r.venueSeq)).toEqual(Array.from({ length: 180 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => `${r.deviceId}:${r.seq}`)).size).toBe(180);
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThan(60);
+  });
+
   it('answers a receipt only for committed events: a failed commit gives no receipt and holds nothing', async () => {
     const chain = candidateChain({ answers: 5 });
     await postJson(venue.app, '/api/device/events', push(chain.slice(0, 2)));

@@ -1,6 +1,7 @@
 /**
  * Device → venue sync. `POST /api/device/events` takes one push of a device chain and
- * answers with the receipt only after it has committed; `GET /api/device/cursor` is what
+ * answers with the receipt only after it has committed (group-committed with the other
+ * pushes of the same moment, see services/device-ingest.ts); `GET /api/device/cursor` is what
  * a device asks after any reconnect (the receiver owns the cursor).
  *
  * A push is either JSON (`DevicePush`) or, to save bandwidth, the compact codec of
@@ -51,11 +52,11 @@ export const deviceRoutes = new Hono<VenueEnv>()
       const events = decodeDeviceBatch(await batchBytes(await c.req.arrayBuffer(), c.req.header('content-encoding')));
       if (events.length > MAX_EVENTS) throw new SyncRefusal('malformed', `a push holds at most ${MAX_EVENTS} events`);
       const { deviceId, epoch } = events[0]!;
-      return c.json({ receipt: c.var.deps.ingest.pushFromDevice({ deviceId, epoch, events }) });
+      return c.json({ receipt: await c.var.deps.ingest.submitFromDevice({ deviceId, epoch, events }) });
     },
     validate('json', DevicePush),
-    (c) => {
-      const receipt = c.var.deps.ingest.pushFromDevice(c.req.valid('json'));
+    async (c) => {
+      const receipt = await c.var.deps.ingest.submitFromDevice(c.req.valid('json'));
       return c.json({ receipt });
     },
   )

@@ -1,15 +1,21 @@
 /**
  * Device → venue ingest: the venue's receive verb. Each push is decided against the held
- * device head (sync/receiver.ts) and applied in ONE transaction: the new log rows with
- * consecutive venue seqs, the device head and the Merkle frontier. The receipt is built
- * only after that transaction has committed, so it never names an event the venue could
- * lose. A refused push changes nothing, except that a conflict leaves an alarm row.
+ * device head (sync/receiver.ts) and writes the new log rows with consecutive venue seqs,
+ * the device head and the Merkle frontier.
+ *
+ * Group commit: pushes that arrive in the same event-loop turn (which includes every push
+ * that arrived while the previous commit was being fsynced) are applied in ONE transaction,
+ * each inside its own SAVEPOINT, so a refused push is rolled back alone and never changes
+ * another push's outcome. A receipt (or refusal) is answered only after the group's
+ * COMMIT has returned, so it never names an event the venue could lose; if the COMMIT
+ * fails, no push of the group gets a receipt. A refused push changes nothing, except that
+ * a conflict leaves an alarm row.
  */
 import { GENESIS_HASH, verifyChain } from '../../sync/chain';
 import { ATTEMPT_EVENT_TYPES, type ChainedEvent, type EventType } from '../../sync/events';
 import { MerkleAccumulator } from '../../sync/merkle';
 import type { DevicePush, DeviceReceipt } from '../../sync/messages';
-import { decideBatch, type BatchDecision } from '../../sync/receiver';
+import { decideBatch } from '../../sync/receiver';
 import { SyncRefusal } from '../../sync/refusals';
 import type { VenueStore } from '../db/store';
 import { venueLeafHash } from './venue-leaf';
@@ -37,15 +43,38 @@ export interface IngestContext {
  */
 export type IngestHook = (appended: readonly ChainedEvent[], context: IngestContext) => void;
 
+/** What one commit added to the log: told to listeners after the commit, never before. */
+export interface LogMoved {
+  /** The log's size (= its last venue seq) after the commit. */
+  venueSeq: number;
+  attemptIds: ReadonlySet<string>;
+  deviceIds: ReadonlySet<string>;
+}
+
 /** Events only the venue itself writes, being the clock authority: never accepted from a device. */
 export const VENUE_AUTHORED_TYPES: ReadonlySet<EventType> = new Set<EventType>(['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended', 'attempt.closed']);
+
+/** Most pushes one group transaction takes; the rest wait for the next turn. */
+const MAX_GROUP = 256;
+
+type Outcome = { receipt: DeviceReceipt } | { refusal: unknown };
+
+interface QueuedPush {
+  push: DevicePush;
+  resolve(receipt: DeviceReceipt): void;
+  reject(refusal: unknown): void;
+}
 
 export class DeviceIngest {
   readonly #store: VenueStore;
   readonly #hooks: IngestHook[] = [];
+  readonly #listeners = new Set<(moved: LogMoved) => void>();
   readonly #now: () => number;
   /** Always equal to the committed frontier: replaced only after a commit. */
   #accumulator: MerkleAccumulator;
+  readonly #queue: QueuedPush[] = [];
+  #isFlushScheduled = false;
+  #isApplying = false;
 
   constructor(store: VenueStore, now: () => number = Date.now) {
     this.#store = store;
@@ -56,6 +85,32 @@ export class DeviceIngest {
   /** Adds a hook that runs in every accepted push's transaction (see {@link IngestHook}). */
   onIngested(hook: IngestHook): void {
     this.#hooks.push(hook);
+  }
+
+  /** Calls `listener` after every commit that moved the log; returns the unsubscribe. */
+  onLogMoved(listener: (moved: LogMoved) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Resolves true as soon as the log holds more than `venueSeq` events (at once if it already
+   * does), or false after `timeoutMs`: what a live view waits on instead of polling.
+   */
+  logMoved(venueSeq: number, timeoutMs: number): Promise<boolean> {
+    if (this.#accumulator.size > venueSeq) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const unsubscribe = this.onLogMoved(() => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(true);
+      });
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(false);
+      }, timeoutMs);
+      timer.unref();
+    });
   }
 
   /** The Merkle head of everything the venue holds. */
@@ -73,65 +128,169 @@ export class DeviceIngest {
    * into the venue's own chain (`venue-<venueId>`) nor write events only the venue authors.
    */
   pushFromDevice(push: DevicePush): DeviceReceipt {
+    this.#assertFromDevice(push);
+    return this.push(push);
+  }
+
+  /**
+   * As {@link pushFromDevice}, but group-committed with every other push queued in this
+   * event-loop turn: resolves with the receipt after the group's commit, or rejects with
+   * this push's own refusal (or the group's failed commit).
+   */
+  submitFromDevice(push: DevicePush): Promise<DeviceReceipt> {
+    try {
+      this.#assertFromDevice(push);
+    } catch (refusal) {
+      return Promise.reject(refusal);
+    }
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ push, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  /** Receives one push at once, as a group of one; returns the receipt after commit or throws a SyncRefusal. */
+  push(push: DevicePush): DeviceReceipt {
+    const [outcome] = this.#applyGroup([push]);
+    if ('refusal' in outcome!) throw outcome.refusal;
+    return outcome!.receipt;
+  }
+
+  #assertFromDevice(push: DevicePush): void {
     const venueId = this.#store.config.get()?.venueId;
     if (venueId !== undefined && push.deviceId === `venue-${venueId}`) {
       throw new SyncRefusal('unknown-device', `${push.deviceId} is the venue's own chain; no device may push to it`, { deviceId: push.deviceId });
     }
     const authored = (push.events as ChainedEvent[]).find((event) => VENUE_AUTHORED_TYPES.has(event.type));
     if (authored) throw new SyncRefusal('malformed', `${authored.type} is written by the venue only, not by a device`, { deviceId: push.deviceId, seq: authored.seq });
-    return this.push(push);
   }
 
-  /** Receives one push; returns the receipt after commit or throws a SyncRefusal. */
-  push(push: DevicePush): DeviceReceipt {
-    const events = push.events as ChainedEvent[];
-    const missingAttempt = events.find((event) => ATTEMPT_EVENT_TYPES.has(event.type) && !event.attemptId);
-    if (missingAttempt) throw new SyncRefusal('malformed', `${missingAttempt.type} at seq ${missingAttempt.seq} needs an attemptId`, { deviceId: push.deviceId, seq: missingAttempt.seq });
-    const { log, merkle, db } = this.#store;
-    const receivedAt = this.#now();
-    let next: MerkleAccumulator | undefined;
-    const decision: BatchDecision = db.transaction(() => {
-      const held = log.head(push.deviceId, push.epoch);
-      const chain = { deviceId: push.deviceId, epoch: push.epoch, heldSeq: held?.ackedSeq ?? 0, heldHash: held?.ackedHash ?? GENESIS_HASH };
-      const decided = decideBatch(chain, events, (seq) => log.heldHash(push.deviceId, push.epoch, seq));
-      if (!decided.isAccepted) {
-        if (decided.reason === 'conflict') this.#raiseConflict(decided.detail.seq ?? chain.heldSeq, events, push, receivedAt);
-        return decided;
-      }
-      if (decided.toAppend.length === 0 && this.#hooks.length === 0) return decided;
-      const accumulator = MerkleAccumulator.fromState(this.#accumulator.toState());
-      const appendRows = (rows: readonly ChainedEvent[]) => {
-        for (const event of rows) {
-          const { prevHash, hash, ...body } = event;
-          log.append({
-            venueSeq: accumulator.size + 1, deviceId: event.deviceId, epoch: event.epoch, seq: event.seq, type: event.type,
-            attemptId: event.attemptId ?? null, at: event.at, receivedAt, hash, prevHash, body: JSON.stringify(body),
-          });
-          accumulator.appendLeafHash(venueLeafHash(hash));
-        }
-      };
-      appendRows(decided.toAppend);
-      if (decided.toAppend.length > 0) log.setHead(push.deviceId, push.epoch, { ackedSeq: decided.receipt.ackedSeq, ackedHash: decided.receipt.ackedHash }, receivedAt);
-      const appendChain = (own: readonly ChainedEvent[]) => {
-        const first = own[0];
-        if (!first) return;
-        const held = log.head(first.deviceId, first.epoch) ?? { ackedSeq: 0, ackedHash: GENESIS_HASH };
-        const fault = verifyChain(own, { seq: held.ackedSeq, hash: held.ackedHash });
-        if (fault) throw new Error(`an ingest hook's chain segment does not continue ${first.deviceId}: ${fault.reason} at ${fault.index}`);
-        appendRows(own);
-        const last = own[own.length - 1]!;
-        log.setHead(last.deviceId, last.epoch, { ackedSeq: last.seq, ackedHash: last.hash }, receivedAt);
-      };
-      for (const hook of this.#hooks) hook(decided.toAppend, { deviceId: push.deviceId, epoch: push.epoch, receivedAt, appendChain });
-      if (accumulator.size === this.#accumulator.size) return decided;
-      merkle.save(accumulator.toState(), accumulator.rootHex(), receivedAt);
-      next = accumulator;
-      return decided;
+  #scheduleFlush(): void {
+    if (this.#isFlushScheduled) return;
+    this.#isFlushScheduled = true;
+    // setImmediate runs after this turn's I/O: every request read in this turn joins the group.
+    setImmediate(() => {
+      this.#isFlushScheduled = false;
+      const group = this.#queue.splice(0, MAX_GROUP);
+      if (this.#queue.length > 0) this.#scheduleFlush();
+      const outcomes = this.#applyGroup(group.map((queued) => queued.push));
+      group.forEach((queued, index) => {
+        const outcome = outcomes[index]!;
+        if ('refusal' in outcome) queued.reject(outcome.refusal);
+        else queued.resolve(outcome.receipt);
+      });
     });
-    // Committed (or refused with nothing written but an alarm): only now may anything be answered.
-    if (!decision.isAccepted) throw new SyncRefusal(decision.reason, decision.message, decision.detail);
-    if (next) this.#accumulator = next;
-    return decision.receipt;
+  }
+
+  /**
+   * Applies the pushes in order in ONE transaction, each in its own savepoint, and returns
+   * each one's outcome only after the COMMIT (all refused with the commit's error if it fails).
+   */
+  #applyGroup(pushes: readonly DevicePush[]): Outcome[] {
+    if (this.#isApplying) throw new Error('DeviceIngest is not re-entrant: an ingest hook must use appendChain, not push');
+    const outcomes: Array<Outcome | undefined> = pushes.map((push) => {
+      const refusal = this.#malformed(push);
+      return refusal ? { refusal } : undefined;
+    });
+    if (outcomes.every((outcome) => outcome !== undefined)) return outcomes as Outcome[];
+    const { db, merkle } = this.#store;
+    const receivedAt = this.#now();
+    const committed = this.#accumulator;
+    let accumulator = committed;
+    const moved = { attemptIds: new Set<string>(), deviceIds: new Set<string>() };
+    this.#isApplying = true;
+    try {
+      db.transaction(() => {
+        pushes.forEach((push, index) => {
+          if (outcomes[index]) return;
+          try {
+            // Nested in the group's transaction, this is a SAVEPOINT: a throw undoes this push only.
+            const applied = db.transaction(() => this.#applyOne(push, receivedAt, accumulator));
+            outcomes[index] = applied.outcome;
+            if (applied.accumulator === accumulator) return;
+            accumulator = applied.accumulator;
+            for (const event of applied.appended) {
+              moved.deviceIds.add(event.deviceId);
+              if (event.attemptId) moved.attemptIds.add(event.attemptId);
+            }
+          } catch (error) {
+            // An error that ended the whole transaction (not just the savepoint) fails the group.
+            if (!db.sqlite.inTransaction) throw error;
+            outcomes[index] = { refusal: error };
+          }
+        });
+        if (accumulator !== committed) merkle.save(accumulator.toState(), accumulator.rootHex(), receivedAt);
+      });
+    } catch (error) {
+      // The COMMIT (or the group's transaction) failed: nothing of it is held, so nothing gets a
+      // receipt. A push the receiver refused on its own merits keeps that refusal.
+      return outcomes.map((outcome) => (outcome && 'refusal' in outcome && outcome.refusal instanceof SyncRefusal ? outcome : { refusal: error }));
+    } finally {
+      this.#isApplying = false;
+    }
+    // Committed: only now may anything be answered or told.
+    this.#accumulator = accumulator;
+    if (accumulator !== committed) this.#tellLogMoved({ venueSeq: accumulator.size, ...moved });
+    return outcomes as Outcome[];
+  }
+
+  #malformed(push: DevicePush): SyncRefusal | undefined {
+    const missingAttempt = (push.events as ChainedEvent[]).find((event) => ATTEMPT_EVENT_TYPES.has(event.type) && !event.attemptId);
+    if (!missingAttempt) return undefined;
+    return new SyncRefusal('malformed', `${missingAttempt.type} at seq ${missingAttempt.seq} needs an attemptId`, { deviceId: push.deviceId, seq: missingAttempt.seq });
+  }
+
+  /** One push inside the open transaction, on top of `base` (the group's frontier so far). */
+  #applyOne(push: DevicePush, receivedAt: number, base: MerkleAccumulator): { outcome: Outcome; accumulator: MerkleAccumulator; appended: ChainedEvent[] } {
+    const events = push.events as ChainedEvent[];
+    const { log } = this.#store;
+    const held = log.head(push.deviceId, push.epoch);
+    const chain = { deviceId: push.deviceId, epoch: push.epoch, heldSeq: held?.ackedSeq ?? 0, heldHash: held?.ackedHash ?? GENESIS_HASH };
+    const decided = decideBatch(chain, events, (seq) => log.heldHash(push.deviceId, push.epoch, seq));
+    if (!decided.isAccepted) {
+      if (decided.reason === 'conflict') this.#raiseConflict(decided.detail.seq ?? chain.heldSeq, events, push, receivedAt);
+      return { outcome: { refusal: new SyncRefusal(decided.reason, decided.message, decided.detail) }, accumulator: base, appended: [] };
+    }
+    const outcome = { receipt: decided.receipt };
+    if (decided.toAppend.length === 0 && this.#hooks.length === 0) return { outcome, accumulator: base, appended: [] };
+    const accumulator = MerkleAccumulator.fromState(base.toState());
+    const appended: ChainedEvent[] = [];
+    const appendRows = (rows: readonly ChainedEvent[]) => {
+      for (const event of rows) {
+        const { prevHash, hash, ...body } = event;
+        log.append({
+          venueSeq: accumulator.size + 1, deviceId: event.deviceId, epoch: event.epoch, seq: event.seq, type: event.type,
+          attemptId: event.attemptId ?? null, at: event.at, receivedAt, hash, prevHash, body: JSON.stringify(body),
+        });
+        accumulator.appendLeafHash(venueLeafHash(hash));
+        appended.push(event);
+      }
+    };
+    appendRows(decided.toAppend);
+    if (decided.toAppend.length > 0) log.setHead(push.deviceId, push.epoch, { ackedSeq: decided.receipt.ackedSeq, ackedHash: decided.receipt.ackedHash }, receivedAt);
+    const appendChain = (own: readonly ChainedEvent[]) => {
+      const first = own[0];
+      if (!first) return;
+      const ownHead = log.head(first.deviceId, first.epoch) ?? { ackedSeq: 0, ackedHash: GENESIS_HASH };
+      const fault = verifyChain(own, { seq: ownHead.ackedSeq, hash: ownHead.ackedHash });
+      if (fault) throw new Error(`an ingest hook's chain segment does not continue ${first.deviceId}: ${fault.reason} at ${fault.index}`);
+      appendRows(own);
+      const last = own[own.length - 1]!;
+      log.setHead(last.deviceId, last.epoch, { ackedSeq: last.seq, ackedHash: last.hash }, receivedAt);
+    };
+    for (const hook of this.#hooks) hook(decided.toAppend, { deviceId: push.deviceId, epoch: push.epoch, receivedAt, appendChain });
+    return { outcome, accumulator: appended.length > 0 ? accumulator : base, appended };
+  }
+
+  #tellLogMoved(moved: LogMoved): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(moved);
+      } catch (error) {
+        // A listener is told after the commit; its failure changes nothing already answered.
+        console.error('[ingest] a log listener failed', error);
+      }
+    }
   }
 
   #raiseConflict(seq: number, events: readonly ChainedEvent[], push: DevicePush, raisedAt: number): void {

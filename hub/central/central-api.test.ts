@@ -96,16 +96,18 @@ describe.each(testDatabaseTargets())('central API on $name', (target) => {
     expect(started.status).toBe(202);
     expect(await settle('admin', ((await started.json()) as { jobId: string }).jobId)).toMatchObject({ state: 'done', done: 1 });
     const { entries } = await readDownlink(database.db, 'v1', 0, 50);
-    expect(entries.map((e) => e.kind)).toEqual(['session', 'package']);
-    const session = entries[0]!.kind === 'session' ? entries[0]!.session : null;
+    expect(entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['session', 'package']));
+    expect(entries.map((e) => e.kind)).not.toContain('key-release');
+    const found = entries.find((e) => e.kind === 'session');
+    const session = found?.kind === 'session' ? found.session : null;
     expect(session?.candidates.map((c) => c.candidateId)).toEqual(['cand-a', 'cand-b', 'cand-c', 'cand-d', 'cand-e']);
     expect(session?.candidates.every((c) => c.accessCodeHash?.startsWith('scrypt$'))).toBe(true);
-    expect(JSON.stringify(entries[1])).not.toContain('Қазақстанның астанасы');
+    expect(JSON.stringify(entries)).not.toContain('Қазақстанның астанасы');
     const code = await call('admin', 'POST', '/schedule/s1/release-code');
     expect(((await code.json()) as { releaseCode: string }).releaseCode.length).toBeGreaterThan(5);
     expect((await call('auditor', 'POST', '/schedule/s1/release')).status).toBe(403);
     expect(await (await call('admin', 'POST', '/schedule/s1/release')).json()).toEqual({ isReleased: true });
-    expect((await readDownlink(database.db, 'v1', 0, 50)).entries.map((e) => e.kind)).toEqual(['session', 'package', 'key-release']);
+    expect((await readDownlink(database.db, 'v1', 0, 50)).entries.map((e) => e.kind).at(-1)).toBe('key-release');
   });
 
   it('lets the auditor verify the audit chain, and shows where a tampered row breaks it', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHubApp, createHubServices } from '../app';
 import type { HubDatabase } from '../db';
 import { pdfText } from '../pdf/text';
+import { chainEvent } from '../../sync/chain';
 import { testDatabaseTargets } from '../testing/databases';
 import { TestVenue } from '../testing/venue';
 import { examFile, IINS, ROOM, rosterCsv, venueLog } from './test-fixture';
@@ -23,6 +24,7 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
   let app: ReturnType<typeof createHubApp>;
   const cookies: Record<string, string> = {};
   let logLength = 0;
+  let venue: TestVenue;
 
   const call = (role: string, method: string, path: string, body?: unknown) =>
     app.request(`/api/central${path}`, { method, headers: { cookie: cookies[role] ?? '', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -49,7 +51,7 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     await call('admin', 'POST', '/schedule', { sessionId: 's1', venueId: 'v1', examId: 'ex-geo', examVersion: 1, startsAt: T0 });
     await settle((await json<{ jobId: string }>(call('admin', 'POST', '/schedule/s1/roster', { csv: rosterCsv() }))).jobId);
     await settle((await json<{ jobId: string }>(call('admin', 'POST', '/schedule/publish', { sessionIds: ['s1'] }))).jobId);
-    const venue = new TestVenue('v1', () => NOW);
+    venue = new TestVenue('v1', () => NOW);
     const { token } = await services.enrolment.createToken('test', { venueId: 'v1' });
     await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId: 'v1', name: 'Venue one', publicKey: venue.publicKey }) });
     venue.append(venueLog('v1', 's1', T0));
@@ -140,5 +142,19 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     expect(all).toMatchObject({ n: 3, difficulty: 0.667, neverChosen: ['c', 'd'] });
     const { venues } = await json<{ venues: Array<{ venueId: string; attempts: number }> }>(call('auditor', 'GET', '/statistics/venues?examId=ex-geo&examVersion=1'));
     expect(venues).toEqual([expect.objectContaining({ venueId: 'v1', attempts: 4 })]);
+  });
+
+  it('puts an attempt in conflict when the venue sends a different version of an event the hub holds', async () => {
+    const position = venue.log.findLastIndex((event) => event.deviceId === 'pc-b');
+    const original = venue.log[position]!;
+    const { prevHash: _p, hash: _h, ...body } = original;
+    const altered = chainEvent(original.prevHash, { ...body, data: { itemId: 'i2', value: { optionIds: ['a'] } } } as typeof body);
+    const refused = await app.request('/api/uplink/batch', TestVenue.post(venue.batch(position + 1, 1, { events: [altered] })));
+    expect(refused.status).toBe(409);
+    const report = await json<{ attempts: Array<{ attemptId: string; completeness: string; total: number }>; discrepancies: Discrepancy[] }>(call('reviewer', 'GET', '/sessions/s1'));
+    expect(report.attempts.find((a) => a.attemptId === 's1.b')).toMatchObject({ completeness: 'conflict', total: 0 });
+    const conflicts = report.discrepancies.filter((d) => d.kind === 'chain-conflict' && !d.resolution);
+    expect(conflicts.map((d) => d.subject)).toEqual(expect.arrayContaining(['s1.b']));
+    expect(conflicts.some((d) => d.explanation.includes('conflicts with one the hub holds for device pc-b'))).toBe(true);
   });
 });

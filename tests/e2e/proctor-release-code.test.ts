@@ -121,7 +121,7 @@ describe('proctor: release code when the hub is out of reach', () => {
     const keyResponse = await askKey();
     expect(keyResponse.status).toBe(200);
     const { key } = (await keyResponse.json()) as { key: string };
-    const { sealed } = (await (await fetch(`${venue.url}/api/candidate/package`, { headers: { cookie: pcCookie } })).json()) as { sealed: Parameters<typeof openPackage>[0] };
+    const { sealed } = (await (await fetch(`${venue.url}/api/candidate/package`, { headers: { cookie: pcCookie } })).json()) as { sealed: Parameters<typeof openPackage>[0] & { examId: string } };
     expect(ExamPackage.parse(JSON.parse(await openPackage(sealed, key))).examId).toBe(sealed.examId);
     expect(venueEventsOf(venue, attemptId).filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type)).toEqual(['timer.started']);
 

@@ -90,8 +90,13 @@ describe('proctor: room seat map and decisions', () => {
     await tablet.waitForAllSent(60_000);
     await tablet.waitForSeatStatus(seat, 'paused');
     // Each applied exactly once, in order: paused, and exactly 60 minutes more (not 30, not 90).
-    const offlineTypes = venueEventsOf(world.venue, attemptId).map((e) => e.type);
-    expect(offlineTypes).toEqual(['proctor.authorise', 'timer.started', 'proctor.pause', 'timer.paused', 'proctor.extend', 'timer.extended', 'proctor.extend', 'timer.extended']);
+    const held = venueEventsOf(world.venue, attemptId);
+    expect(held.filter((e) => e.type.startsWith('proctor.')).map((e) => [e.type, e.seq])).toEqual([
+      ['proctor.authorise', expect.any(Number)], ['proctor.pause', expect.any(Number)], ['proctor.extend', expect.any(Number)], ['proctor.extend', expect.any(Number)],
+    ]);
+    const tabletSeqs = held.filter((e) => e.type.startsWith('proctor.')).map((e) => e.seq);
+    expect(tabletSeqs).toEqual([...tabletSeqs].sort((a, b) => a - b));
+    expect(held.filter((e) => e.deviceId === VENUE_DEVICE).map((e) => e.type)).toEqual(['timer.started', 'timer.paused', 'timer.extended', 'timer.extended']);
     await expect.poll(() => tablet.secondsLeft(seat), { timeout: 20_000 }).toBeGreaterThan(beforeOffline + 3600 - 120);
     expect(await tablet.secondsLeft(seat)).toBeLessThanOrEqual(beforeOffline + 3600);
     await tablet.openSeat(seat);

@@ -49,18 +49,20 @@ describe('proctoring during the test', () => {
   });
 
   /** Signs in with the film as camera, waits for the photo, lets the proctor authorise and starts. */
-  async function startExamWithCamera(film: Array<[string, number]>, index: number): Promise<ProctoredSession> {
+  async function startExamWithCamera(film: Array<[string, number]>, index: number, beforePhoto?: (s: ProctoredSession) => Promise<void>): Promise<ProctoredSession> {
     const cameraFile = join(scratch, `camera-${index}.y4m`);
     writeFilmAsY4m(film, cameraFile);
     browser = await launchWithCamera(cameraFile);
     session = await signInCandidate(world, browser, index);
+    await beforePhoto?.(session);
     await waitForIdentityPhoto(session);
+    expect(await session.candidate.accessibilityViolations()).toEqual([]);
     await session.authorise();
     await session.candidate.startWhenAuthorised();
     return session;
   }
 
-  it('keeps one face through a short test free of camera violations, and reports leaving the window', async () => {
+  it('keeps one face through a short test free of camera violations, and reports leaving the window or tab', async () => {
     const s = await startExamWithCamera([[FACE, 60]], FIRST_CANDIDATE);
     const photo = await s.waitForVenue((events) => events.find((e) => e.type === 'identity.photo'));
     expect(photo.data).toMatchObject({ faceCount: 1 });
@@ -80,6 +82,18 @@ describe('proctoring during the test', () => {
       return started && events.some((e) => e.type === 'violation.ended' && e.data.violationId === started.data.violationId) ? started : null;
     });
     expect(lost.data.detail).toContain('focus-lost');
+
+    // Another tab in front: the page is hidden, which is leaving the test too.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const hidden = await s.waitForVenue((events) => violationsOf(events, 'focus-lost').find((e) => e.data.detail?.startsWith('tab-hidden')));
+    expect(hidden.data.violationId).not.toBe(lost.data.violationId);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
     // The notice did not move the candidate: the exam screen and its item stay.
     await expect(page.getByTestId('exam').isVisible()).resolves.toBe(true);
 
@@ -98,7 +112,14 @@ describe('proctoring during the test', () => {
   }, 120_000);
 
   it('reports several people in the camera as "multiple-faces", and a camera that goes away', async () => {
-    const s = await startExamWithCamera([[FACE, 6], [GROUP, 40]], FIRST_CANDIDATE + 2);
+    // Two people at first: no photo, and a hint saying why; then the candidate alone is photographed.
+    const s = await startExamWithCamera([[GROUP, 8], [FACE, 6], [GROUP, 40]], FIRST_CANDIDATE + 2, async ({ candidate }) => {
+      const hint = candidate.page.locator('[data-testid="identity-photo-hint"][data-hint="several-people"]');
+      await hint.waitFor({ timeout: 8000 });
+      expect(await hint.innerText()).toMatch(/больше одного человека/);
+    });
+    const photo = await s.waitForVenue((events) => events.find((e) => e.type === 'identity.photo'));
+    expect(photo.data.faceCount).toBe(1);
     const several = await s.waitForVenue((events) => violationsOf(events, 'multiple-faces')[0], 45_000);
     expect(several.data.evidence).toMatch(/^data:image\/jpeg;base64,/);
 
@@ -116,6 +137,7 @@ describe('proctoring during the test', () => {
     await problem.waitFor();
     expect(await problem.getAttribute('data-problem')).toBe('denied');
     expect(await problem.innerText()).toMatch(/Доступ к камере запрещён/);
+    expect(await s.candidate.accessibilityViolations()).toEqual([]);
     await s.authorise();
     await page.getByTestId('start-exam').click({ timeout: 30_000 });
     await expect(page.getByTestId('start-error').innerText()).resolves.toMatch(/нельзя начать без камеры/);

@@ -152,7 +152,10 @@ export function installCandidateProbe(options: ProbeOptions): void {
   observer.observe(document, { childList: true, subtree: true, attributes: true });
 }
 
-/** The probe as an init script. tsx keeps function names with a `__name` helper the page lacks: it gets a stand-in. */
+/**
+ * The probe as an init script. tsx keeps function names with a `__name` helper the page
+ * lacks; the page gets a stand-in, for the probe and for the benchmark's own evaluate calls.
+ */
 export function candidateProbeScript(options: ProbeOptions = {}): string {
-  return `(() => { const __name = (target) => target; (${installCandidateProbe.toString()})(${JSON.stringify(options)}); })();`;
+  return `globalThis.__name ??= (target) => target; (${installCandidateProbe.toString()})(${JSON.stringify(options)});`;
 }
