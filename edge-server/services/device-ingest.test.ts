@@ -119,6 +119,14 @@ describe('DeviceIngest group commit', () => {
     }
   });
 
+  it('splits a long queue into groups of at most 256 pushes, in arrival order', async () => {
+    const firsts = Array.from({ length: 300 }, (_, n) => chainOf(n, 0));
+    const receipts = await Promise.all(firsts.map((chain) => venue.ingest.submitFromDevice(push(chain))));
+    expect(receipts.every((r, n) => r.ackedHash === firsts[n]![0]!.hash)).toBe(true);
+    expect(commits.map((c) => c.venueSeq)).toEqual([256, 300]);
+    expect(venue.store.log.readAfter(0, 400).map((r) => r.deviceId)).toEqual(firsts.map((chain) => chain[0]!.deviceId));
+  });
+
   it('tells a waiting live view when the log moves, and times out when it does not', async () => {
     expect(await venue.ingest.logMoved(0, 20)).toBe(false);
     const waiting = venue.ingest.logMoved(0, 5_000);

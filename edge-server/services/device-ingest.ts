@@ -54,8 +54,9 @@ export interface LogMoved {
 /** Events only the venue itself writes, being the clock authority: never accepted from a device. */
 export const VENUE_AUTHORED_TYPES: ReadonlySet<EventType> = new Set<EventType>(['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended', 'attempt.closed']);
 
-/** Most pushes one group transaction takes; the rest wait for the next turn. */
-const MAX_GROUP = 256;
+/** Most pushes, and events, one group transaction takes (it blocks the event loop while it runs); the rest wait for the next turn. */
+const MAX_GROUP_PUSHES = 256;
+const MAX_GROUP_EVENTS = 5000;
 
 type Outcome = { receipt: DeviceReceipt } | { refusal: unknown };
 
@@ -171,7 +172,7 @@ export class DeviceIngest {
     // setImmediate runs after this turn's I/O: every request read in this turn joins the group.
     setImmediate(() => {
       this.#isFlushScheduled = false;
-      const group = this.#queue.splice(0, MAX_GROUP);
+      const group = this.#takeGroup();
       if (this.#queue.length > 0) this.#scheduleFlush();
       const outcomes = this.#applyGroup(group.map((queued) => queued.push));
       group.forEach((queued, index) => {
@@ -180,6 +181,18 @@ export class DeviceIngest {
         else queued.resolve(outcome.receipt);
       });
     });
+  }
+
+  /** The oldest queued pushes, up to the group limits (always at least one). */
+  #takeGroup(): QueuedPush[] {
+    let size = 0;
+    let events = 0;
+    for (const queued of this.#queue) {
+      events += queued.push.events.length;
+      if (size > 0 && (size === MAX_GROUP_PUSHES || events > MAX_GROUP_EVENTS)) break;
+      size++;
+    }
+    return this.#queue.splice(0, size);
   }
 
   /**

@@ -289,10 +289,6 @@ export async function run(): Promise<Record<string, unknown>> {
       await page.waitForTimeout(500);
       const firstClick = await page.evaluate(() => window.__candidateProbe.clicks.length);
       let timeouts = 0;
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
       for (let i = 0; i < WARM_UP_CLICKS + MEASURED_CLICKS; i++) {
         const option = options[i % options.length]!;
         await page.mouse.click(option.x, option.y);
@@ -301,20 +297,6 @@ export async function run(): Promise<Record<string, unknown>> {
         // A candidate reads between clicks: the next click does not queue behind this one's receipt.
         await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
       }
-      const { profile } = await cdp.send('Profiler.stop');
-      const byUrl = new Map<string, number>();
-      const byFn = new Map<string, number>();
-      const dt = new Map<number, number>();
-      profile.samples?.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));
-      for (const node of profile.nodes) {
-        const t = (dt.get(node.id) ?? 0) / 1000;
-        const url = node.callFrame.url.replace(/^.*\//, '') || '(' + node.callFrame.functionName + ')';
-        byUrl.set(url, (byUrl.get(url) ?? 0) + t);
-        const fn = url + ':' + node.callFrame.functionName + ':' + node.callFrame.lineNumber + ':' + node.callFrame.columnNumber;
-        byFn.set(fn, (byFn.get(fn) ?? 0) + t);
-      }
-      console.log([...byUrl].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([u, t]) => `${u} ${t.toFixed(0)}ms`).join('\n'));
-      console.log([...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([u, t]) => `${u} ${t.toFixed(0)}ms`).join('\n'));
       const probe = await page.evaluate(() => ({ clicks: window.__candidateProbe.clicks, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts }));
       saves = pairSaves(probe, firstClick + WARM_UP_CLICKS);
       saves.missed += timeouts;
