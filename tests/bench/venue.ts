@@ -9,9 +9,9 @@
  * - `p50PushMs`/`p99PushMs`: 600 simulated candidates each pushing one event every 10 s
  *   (60 events/s in all, for 12 s, open loop, random phases) as JSON over loopback HTTP to a real
  *   venue process; latency from the push's scheduled time to its receipt, so queueing counts.
- *   `p50PushMs10x`/`p99PushMs10x`: the same at 600 events/s for 5 s. Each push is one
- *   committed (fsynced) transaction, so this rate is bounded by the disk's fsync rate
- *   (`fsyncTxPerSec`, single-row WAL+FULL commits measured here in the same run).
+ *   `p50PushMs10x`/`p99PushMs10x`: the same at 600 events/s for 5 s. Pushes that arrive
+ *   together share one group commit, so the disk's fsync rate (`fsyncTxPerSec`, single-row
+ *   WAL+FULL commits measured here in the same run) bounds groups, not pushes.
  * - `loadAverage1m`: the machine's load when the run started (the cores are shared).
  * - `liveFanoutP99Ms`: 20 proctor tablets hold the room's SSE stream; a candidate event is
  *   pushed every 700 ms; for each event and each feed, the time from sending the push to
@@ -243,7 +243,7 @@ export async function run(): Promise<Record<string, unknown>> {
       fanoutFeeds: FEEDS,
       method: `ingest: 200 devices x 100 events in batches of ${BATCH} via DeviceIngest.pushFromDevice (WAL, synchronous=FULL), raw: same rows, plain INSERTs ${BATCH} a transaction; `
         + `push: ${CANDIDATES} candidates, 60 ev/s for 12 s and 600 ev/s for 5 s, JSON over loopback HTTP to a venue process, latency from scheduled time; `
-        + `fanout: ${FEEDS} proctor SSE feeds, ${fanoutNote}. The room stream polls the log every 500 ms.`,
+        + `fanout: ${FEEDS} proctor SSE feeds, ${fanoutNote}. The room stream wakes on each commit (2 s fallback poll).`,
     };
     return result;
   } finally {
