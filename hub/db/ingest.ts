@@ -7,6 +7,7 @@
 import { and, between, eq, inArray, sql } from 'drizzle-orm';
 import type { MerkleAccumulatorState } from '../../sync/merkle';
 import type { SignedHead } from '../../sync/messages';
+import { upsertAttemptSummaries } from './central/attempt-summaries';
 import type { HubDb } from './client';
 import { deviceHeads, nonces, venueEvents, venueHeads } from './schema';
 
@@ -104,7 +105,10 @@ export async function upsertDeviceHeads(db: HubDb, venueId: string, heads: reado
 // One statement per chunk; columns travel as arrays (a dozen parameters, however many rows).
 const INSERT_CHUNK = 5000;
 
-/** Inserts a venue's new events: one `insert … select from unnest(arrays)` per 5000 rows. */
+/**
+ * Inserts a venue's new events: one `insert … select from unnest(arrays)` per 5000 rows,
+ * then folds them into their attempts' summaries with one upsert (same transaction).
+ */
 export async function insertVenueEvents(db: HubDb, venueId: string, rows: readonly VenueEventRow[], receivedAt: number): Promise<void> {
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
@@ -119,6 +123,7 @@ export async function insertVenueEvents(db: HubDb, venueId: string, rows: readon
         ${column((r) => r.bodyJson)}::text[]
       ) as u(venue_seq, device_id, epoch, seq, type, attempt_id, at, hash, prev_hash, body)`);
   }
+  await upsertAttemptSummaries(db, venueId, rows);
 }
 
 /** Records a signed request's nonce; false if the venue already used it. */

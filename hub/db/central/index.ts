@@ -3,3 +3,4 @@ export * from './exams';
 export * from './sessions';
 export * from './evidence';
 export * from './decisions';
+export * from './attempt-summaries';

@@ -4,3 +4,4 @@ export * from './central-rooms';
 export * from './central-sessions';
 export * from './central-decisions';
 export * from './central-results';
+export * from './central-attempt-summaries';

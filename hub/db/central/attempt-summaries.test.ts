@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainedEvent } from '../../../sync/events';
+import { candidateChain, chainBodies } from '../../../sync/testkit';
+import { createHubApp, createHubServices } from '../../app';
+import { testDatabaseTargets } from '../../testing/databases';
+import { TestVenue } from '../../testing/venue';
+import type { HubDatabase } from '../index';
+import { attemptSummariesOf, recomputeAttemptSummaries } from './attempt-summaries';
+
+const after = (chain: readonly ChainedEvent[]) => ({ seq: chain.at(-1)!.seq, hash: chain.at(-1)!.hash });
+
+describe.each(testDatabaseTargets())('attempt summaries on $name', (target) => {
+  let database: HubDatabase & { drop(): Promise<void> };
+  let app: ReturnType<typeof createHubApp>;
+  let services: ReturnType<typeof createHubServices>;
+
+  beforeAll(async () => {
+    database = await target.open();
+    services = createHubServices({ database });
+    app = createHubApp({ database }, services);
+  }, 120_000);
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  async function send(venue: TestVenue, from: number, count: number): Promise<void> {
+    const response = await app.request('/api/uplink/batch', TestVenue.post(venue.batch(from, count)));
+    expect(response.status, await response.clone().text()).toBe(200);
+  }
+
+  it('equals a recomputation from the raw events after several batches and a resend', async () => {
+    const venueId = 'v-sum';
+    const venue = new TestVenue(venueId);
+    const { token } = await services.enrolment.createToken('test', { venueId });
+    const enrolled = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId, name: venueId, publicKey: venue.publicKey }) });
+    expect(enrolled.status).toBe(201);
+
+    const pc1 = candidateChain({ deviceId: 'pc1', attemptId: 'att-1', answers: 5, seed: 1 });
+    const pc2 = candidateChain({ deviceId: 'pc2', attemptId: 'att-2', answers: 3, seed: 2 });
+    const closeAt = pc1[2]!.at + 1;
+    const close1 = chainBodies([{ type: 'attempt.closed', at: closeAt, attemptId: 'att-1', data: { reason: 'finished' } }], { deviceId: `venue-${venueId}`, epoch: 1 });
+    const late1 = chainBodies([{ type: 'answer.set', at: closeAt + 600_000, attemptId: 'att-1', data: { itemId: 'blk-001', value: { optionIds: ['blk-001-a'] } } }], { deviceId: 'pc1', epoch: 1 }, after(pc1));
+    const rival = chainBodies(
+      [{ type: 'attempt.started', at: pc2[0]!.at, attemptId: 'att-2', data: { sessionId: 'ses-astana-2026-11-25', candidateId: 'cand-0002', seatId: 'A-08', language: 'ru' } }],
+      { deviceId: 'pc3', epoch: 1 },
+    );
+    const close2 = chainBodies([{ type: 'attempt.finished', at: pc2.at(-1)!.at + 1, attemptId: 'att-2', data: { reason: 'candidate' } }], { deviceId: 'pc2', epoch: 1 }, after(pc2));
+
+    venue.append([...pc1.slice(0, 3), ...pc2.slice(0, 2)]); // batch 1: 5 events
+    venue.append([...pc1.slice(3), ...pc2.slice(2), ...close1]); // batch 2: 3 + 2 + 1 (late pc1 events stored before the close)
+    venue.append([...late1, ...rival, ...close2]); // batch 3: 3
+    await send(venue, 1, 5);
+    await send(venue, 6, 6);
+    await send(venue, 12, 3);
+
+    const summaries = await attemptSummariesOf(database.db, venueId);
+    expect(summaries).toEqual(await recomputeAttemptSummaries(database.db, venueId));
+    const [att1, att2] = summaries;
+    expect(att1).toMatchObject({
+      attemptId: 'att-1', sessionId: 'ses-astana-2026-11-25', candidateId: 'cand-0001', eventCount: 8, isClosed: true, closedAt: closeAt,
+      lateCount: 4, isConflict: false, deviceSeqs: { 'pc1#1': 7, [`venue-${venueId}#1`]: 1 }, firstAt: pc1[0]!.at, lastAt: closeAt + 600_000,
+    });
+    expect(att2).toMatchObject({ attemptId: 'att-2', eventCount: 6, isClosed: true, lateCount: 0, isConflict: true, deviceSeqs: { 'pc2#1': 5, 'pc3#1': 1 } });
+
+    // A resend of what the hub already holds changes nothing.
+    await send(venue, 6, 6);
+    expect(await attemptSummariesOf(database.db, venueId)).toEqual(summaries);
+    expect(await attemptSummariesOf(database.db, venueId, 'ses-astana-2026-11-25')).toHaveLength(2);
+    expect(await attemptSummariesOf(database.db, venueId, 'other-session')).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,148 @@
+/**
+ * The per-attempt summary (schema/central-attempt-summaries.ts): advanced by the uplink
+ * ingest with ONE upsert per batch, inside the batch's transaction, and read by the
+ * reconciliation dashboard. `recomputeAttemptSummaries` derives the same rows from the raw
+ * events (checks, backfill).
+ */
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import type { HubDb } from '../client';
+import type { VenueEventRow } from '../ingest';
+import { attemptSummaries } from '../schema';
+
+/** Event types that close an attempt. */
+export const CLOSING_EVENT_TYPES = ['attempt.closed', 'attempt.finished'] as const;
+
+export interface AttemptSummaryRow {
+  venueId: string;
+  attemptId: string;
+  sessionId: string | null;
+  candidateId: string | null;
+  deviceSeqs: Record<string, number>;
+  eventCount: number;
+  firstAt: number;
+  lastAt: number;
+  closedAt: number | null;
+  isClosed: boolean;
+  lateCount: number;
+  isConflict: boolean;
+}
+
+function startedData(row: VenueEventRow): { sessionId: string | null; candidateId: string | null } {
+  if (row.type !== 'attempt.started') return { sessionId: null, candidateId: null };
+  const data = (JSON.parse(row.bodyJson) as { data?: { sessionId?: unknown; candidateId?: unknown } }).data ?? {};
+  return { sessionId: typeof data.sessionId === 'string' ? data.sessionId : null, candidateId: typeof data.candidateId === 'string' ? data.candidateId : null };
+}
+
+const closing = sql.raw(`(${CLOSING_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`);
+
+/**
+ * Folds a batch's newly stored events into their attempts' summaries: one statement
+ * that reads the prior rows, merges the batch into them and upserts the result. Run it
+ * after the events are inserted, in the same transaction (late events are recounted from
+ * venue_events when an attempt's close time first becomes known).
+ */
+export async function upsertAttemptSummaries(db: HubDb, venueId: string, rows: readonly VenueEventRow[]): Promise<void> {
+  const events = rows.filter((row) => row.attemptId !== null);
+  if (events.length === 0) return;
+  const started = events.map(startedData);
+  const column = <T>(values: T[]) => sql.param(values);
+  await db.execute(sql`
+    with batch as (
+      select u.attempt_id, u.device_id || '#' || u.epoch as device_key, u.seq, u.type, u.at, u.session_id, u.candidate_id
+      from unnest(
+        ${column(events.map((r) => r.attemptId))}::text[], ${column(events.map((r) => r.deviceId))}::text[], ${column(events.map((r) => r.epoch))}::int[],
+        ${column(events.map((r) => r.seq))}::int[], ${column(events.map((r) => r.type))}::text[], ${column(events.map((r) => r.at))}::bigint[],
+        ${column(started.map((s) => s.sessionId))}::text[], ${column(started.map((s) => s.candidateId))}::text[]
+      ) as u(attempt_id, device_id, epoch, seq, type, at, session_id, candidate_id)
+    ),
+    prior as (
+      select s.* from attempt_summaries s where s.venue_id = ${venueId} and s.attempt_id in (select attempt_id from batch)
+    ),
+    devices as (
+      select attempt_id, jsonb_object_agg(device_key, seq) as device_seqs from (
+        select attempt_id, device_key, max(seq) as seq from (
+          select attempt_id, device_key, seq from batch
+          union all
+          select p.attempt_id, e.key, e.value::int from prior p cross join lateral jsonb_each_text(p.device_seqs) e
+        ) d group by attempt_id, device_key
+      ) m group by attempt_id
+    ),
+    claims as (
+      select attempt_id, min(session_id) as session_id, min(candidate_id) as candidate_id, count(distinct candidate_id)::int as claimants
+      from batch where type = 'attempt.started' group by attempt_id
+    ),
+    agg as (
+      select b.attempt_id, count(*)::int as n, min(b.at) as first_at, max(b.at) as last_at,
+        min(b.at) filter (where b.type in ${closing}) as closed_at,
+        (count(*) filter (where b.at > p.closed_at))::int as late_after_prior
+      from batch b left join prior p on p.attempt_id = b.attempt_id
+      group by b.attempt_id
+    ),
+    merged as (
+      select a.attempt_id,
+        coalesce(p.session_id, c.session_id) as session_id,
+        coalesce(p.candidate_id, c.candidate_id) as candidate_id,
+        d.device_seqs,
+        coalesce(p.event_count, 0) + a.n as event_count,
+        least(p.first_at, a.first_at) as first_at,
+        greatest(p.last_at, a.last_at) as last_at,
+        least(p.closed_at, a.closed_at) as closed_at,
+        case
+          when least(p.closed_at, a.closed_at) is null then 0
+          when least(p.closed_at, a.closed_at) is not distinct from p.closed_at then p.late_count + a.late_after_prior
+          else (select count(*)::int from venue_events v where v.venue_id = ${venueId} and v.attempt_id = a.attempt_id and v.at > least(p.closed_at, a.closed_at))
+        end as late_count,
+        coalesce(p.is_conflict, false) or coalesce(c.claimants, 0) > 1 or coalesce(p.candidate_id <> c.candidate_id, false) as is_conflict
+      from agg a
+      join devices d on d.attempt_id = a.attempt_id
+      left join prior p on p.attempt_id = a.attempt_id
+      left join claims c on c.attempt_id = a.attempt_id
+    )
+    insert into attempt_summaries (venue_id, attempt_id, session_id, candidate_id, device_seqs, event_count, first_at, last_at, closed_at, is_closed, late_count, is_conflict)
+    select ${venueId}, attempt_id, session_id, candidate_id, device_seqs, event_count, first_at, last_at, closed_at, closed_at is not null, late_count, is_conflict from merged
+    on conflict (venue_id, attempt_id) do update set
+      session_id = excluded.session_id, candidate_id = excluded.candidate_id, device_seqs = excluded.device_seqs, event_count = excluded.event_count,
+      first_at = excluded.first_at, last_at = excluded.last_at, closed_at = excluded.closed_at, is_closed = excluded.is_closed,
+      late_count = excluded.late_count, is_conflict = excluded.is_conflict`);
+}
+
+/** The reconciliation dashboard's main query: a venue's attempt summaries, optionally one session's, by attempt id. */
+export async function attemptSummariesOf(db: HubDb, venueId: string, sessionId?: string): Promise<AttemptSummaryRow[]> {
+  const where: SQL | undefined = sessionId === undefined ? eq(attemptSummaries.venueId, venueId) : and(eq(attemptSummaries.venueId, venueId), eq(attemptSummaries.sessionId, sessionId));
+  return db.select().from(attemptSummaries).where(where).orderBy(asc(attemptSummaries.attemptId));
+}
+
+/** The same summaries derived from a venue's raw events (slow: it aggregates every event). */
+export async function recomputeAttemptSummaries(db: HubDb, venueId: string): Promise<AttemptSummaryRow[]> {
+  const result = await db.execute(sql`
+    with closes as (
+      select attempt_id, min(at) as closed_at from venue_events where venue_id = ${venueId} and attempt_id is not null and type in ${closing} group by attempt_id
+    ),
+    devices as (
+      select attempt_id, jsonb_object_agg(device_id || '#' || epoch, last_seq) as device_seqs from (
+        select attempt_id, device_id, epoch, max(seq) as last_seq from venue_events where venue_id = ${venueId} and attempt_id is not null group by attempt_id, device_id, epoch
+      ) d group by attempt_id
+    ),
+    claims as (
+      select attempt_id, min(body->'data'->>'sessionId') as session_id, min(body->'data'->>'candidateId') as candidate_id,
+        count(distinct body->'data'->>'candidateId')::int as claimants
+      from venue_events where venue_id = ${venueId} and type = 'attempt.started' and attempt_id is not null group by attempt_id
+    )
+    select e.attempt_id, c.session_id, c.candidate_id, d.device_seqs, count(*)::int as event_count, min(e.at) as first_at, max(e.at) as last_at,
+      x.closed_at, (count(*) filter (where e.at > x.closed_at))::int as late_count, coalesce(c.claimants, 0) > 1 as is_conflict
+    from venue_events e
+    join devices d on d.attempt_id = e.attempt_id
+    left join closes x on x.attempt_id = e.attempt_id
+    left join claims c on c.attempt_id = e.attempt_id
+    where e.venue_id = ${venueId} and e.attempt_id is not null
+    group by e.attempt_id, c.session_id, c.candidate_id, c.claimants, d.device_seqs, x.closed_at
+    order by e.attempt_id`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return rows.map((r) => ({
+    venueId, attemptId: String(r.attempt_id), sessionId: (r.session_id as string | null) ?? null, candidateId: (r.candidate_id as string | null) ?? null,
+    deviceSeqs: (typeof r.device_seqs === 'string' ? JSON.parse(r.device_seqs) : r.device_seqs) as Record<string, number>,
+    eventCount: Number(r.event_count), firstAt: Number(r.first_at), lastAt: Number(r.last_at), closedAt: num(r.closed_at), isClosed: r.closed_at !== null && r.closed_at !== undefined,
+    lateCount: Number(r.late_count), isConflict: Boolean(r.is_conflict),
+  }));
+}
