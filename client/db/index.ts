@@ -5,3 +5,4 @@ export { appendEvent, markAcked, pendingEvents, countPending, eventsAfter, event
 export { kvGet, kvSet } from './kv';
 export { DeviceStoreError, isDeviceStoreError, type DeviceStoreReason } from './errors';
 export { requestPersistentStorage, type StorageStatus } from './storage';
+export { saveAttemptKey, attemptKey, deleteAttemptKey, deleteAttemptKeysExcept, type AttemptSecret } from './attempt-secrets';

@@ -128,7 +128,7 @@ export class CandidateService {
     if (!check.isValid) throw new ApiError(400, 'invalid-iin', `The IIN is not valid (${check.reason}).`, { reason: check.reason });
     const now = this.#now();
     const key = `${clientAddress}|${iin}`;
-    const failures = this.#repo.loginFailures(key);
+    const failures = this.#repo.loginFailures.get(key);
     const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < LOGIN_WINDOW_MS;
     if (isWindowOpen && failures.failures >= LOGIN_MAX_FAILURES) {
       const retryAfterSeconds = Math.ceil((failures.windowStartedAt + LOGIN_WINDOW_MS - now) / 1000);
@@ -137,10 +137,10 @@ export class CandidateService {
     const found = this.#findCandidate(iin);
     const isMatch = found !== undefined && (await verifyAccessCode(input.accessCode, found.candidate.accessCodeHash));
     if (!found || !isMatch) {
-      this.#repo.setLoginFailures({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
+      this.#repo.loginFailures.set({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
       throw new ApiError(401, 'sign-in-refused', 'The IIN and access code do not match.');
     }
-    this.#repo.clearLoginFailures(key);
+    this.#repo.loginFailures.clear(key);
     const token = randomBytes(32).toString('hex');
     const { session, candidate } = found;
     const row = {

@@ -6,6 +6,9 @@
 import type { Statement } from 'better-sqlite3';
 import type { Session } from '../../sync/roster';
 import type { VenueDatabase } from './client';
+import { attemptRowsReader, loginFailures, sessionsReader, venueIdentityReader, type LoginFailures, type RawLogRow } from './venue-reads';
+
+export type { LoginFailureRow } from './venue-reads';
 
 export interface CandidateSessionRow {
   tokenHash: string;
@@ -18,12 +21,6 @@ export interface CandidateSessionRow {
   revokedAt: number | null;
 }
 
-export interface LoginFailureRow {
-  key: string;
-  failures: number;
-  windowStartedAt: number;
-}
-
 /** One venue log row of an attempt, with its body parsed. */
 export interface AttemptLogRow {
   venueSeq: number;
@@ -34,20 +31,19 @@ export interface AttemptLogRow {
 
 export class CandidateRepository {
   readonly #db: VenueDatabase;
-  readonly #sessions: Statement<[], { session: string }>;
+  readonly #sessions: () => Session[];
   readonly #insert: Statement<CandidateSessionRow>;
   readonly #revokeOthers: Statement<[number, string, string]>;
   readonly #byToken: Statement<[string], CandidateSessionRow>;
-  readonly #failure: Statement<[string], LoginFailureRow>;
-  readonly #setFailure: Statement<LoginFailureRow>;
-  readonly #clearFailure: Statement<[string]>;
-  readonly #attemptRows: Statement<[string], { venueSeq: number; deviceId: string; receivedAt: number; body: string }>;
-  readonly #venueEpoch: Statement<[], { venueId: string; createdAt: number }>;
+  /** Failed sign-ins per rate-limit key. */
+  readonly loginFailures: LoginFailures;
+  readonly #attemptRows: (attemptId: string) => RawLogRow[];
+  readonly #venueIdentity: () => { venueId: string; createdAt: number } | undefined;
 
   constructor(db: VenueDatabase) {
     const { sqlite } = db;
     this.#db = db;
-    this.#sessions = sqlite.prepare('SELECT session FROM sessions ORDER BY starts_at DESC');
+    this.#sessions = sessionsReader(sqlite);
     this.#insert = sqlite.prepare(
       `INSERT INTO candidate_sessions (token_hash, candidate_id, session_id, attempt_id, seat_id, device_id, created_at, revoked_at)
        VALUES (@tokenHash, @candidateId, @sessionId, @attemptId, @seatId, @deviceId, @createdAt, @revokedAt)`,
@@ -58,21 +54,14 @@ export class CandidateRepository {
               device_id AS deviceId, created_at AS createdAt, revoked_at AS revokedAt
        FROM candidate_sessions WHERE token_hash = ?`,
     );
-    this.#failure = sqlite.prepare('SELECT key, failures, window_started_at AS windowStartedAt FROM candidate_login_failures WHERE key = ?');
-    this.#setFailure = sqlite.prepare(
-      `INSERT INTO candidate_login_failures (key, failures, window_started_at) VALUES (@key, @failures, @windowStartedAt)
-       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_started_at = excluded.window_started_at`,
-    );
-    this.#clearFailure = sqlite.prepare('DELETE FROM candidate_login_failures WHERE key = ?');
-    this.#attemptRows = sqlite.prepare(
-      'SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log WHERE attempt_id = ? ORDER BY venue_seq',
-    );
-    this.#venueEpoch = sqlite.prepare('SELECT venue_id AS venueId, created_at AS createdAt FROM venue_config WHERE id = 1');
+    this.loginFailures = loginFailures(sqlite, 'candidate_login_failures');
+    this.#attemptRows = attemptRowsReader(sqlite);
+    this.#venueIdentity = venueIdentityReader(sqlite);
   }
 
   /** Every session the venue holds, latest start first. */
   sessions(): Session[] {
-    return this.#sessions.all().map((row) => JSON.parse(row.session) as Session);
+    return this.#sessions();
   }
 
   /** Stores a new sign-in and revokes every earlier one of the same attempt, in one transaction. */
@@ -87,25 +76,13 @@ export class CandidateRepository {
     return this.#byToken.get(tokenHash);
   }
 
-  loginFailures(key: string): LoginFailureRow | undefined {
-    return this.#failure.get(key);
-  }
-
-  setLoginFailures(row: LoginFailureRow): void {
-    this.#setFailure.run(row);
-  }
-
-  clearLoginFailures(key: string): void {
-    this.#clearFailure.run(key);
-  }
-
   /** The attempt's events as the venue holds them, in venue order. */
   attemptLog(attemptId: string): AttemptLogRow[] {
-    return this.#attemptRows.all(attemptId).map((row) => ({ venueSeq: row.venueSeq, deviceId: row.deviceId, receivedAt: row.receivedAt, body: JSON.parse(row.body) as unknown }));
+    return this.#attemptRows(attemptId).map((row) => ({ venueSeq: row.venueSeq, deviceId: row.deviceId, receivedAt: row.receivedAt, body: JSON.parse(row.body) as unknown }));
   }
 
   /** The venue's id and the creation time of its store (the epoch of the venue's own chain). */
   venueIdentity(): { venueId: string; createdAt: number } | undefined {
-    return this.#venueEpoch.get();
+    return this.#venueIdentity();
   }
 }

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { Proctor, Session } from '../../sync/roster';
+import type { RoomAssignment } from '../../sync/views/proctor';
 import { ApiError } from '../errors';
 import type { ProctorRepository, ProctorSessionRow } from './repo';
 
@@ -32,13 +33,6 @@ export function verifyPin(pin: string, storedHash: string): Promise<boolean> {
   });
 }
 
-/** A room a proctor is assigned to, in one session. */
-export interface RoomAssignment {
-  sessionId: string;
-  roomId: string;
-  roomName: string;
-  startsAt: number;
-}
 
 /** The signed-in proctor, as every proctor route sees them. */
 export interface ProctorIdentity {
@@ -84,7 +78,7 @@ export class ProctorAuth {
     const now = this.#now();
     const username = input.username.trim().toLowerCase();
     const key = `${clientAddress}|${username}`;
-    const failures = this.#repo.loginFailures(key);
+    const failures = this.#repo.loginFailures.get(key);
     const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < PROCTOR_LOGIN_WINDOW_MS;
     if (isWindowOpen && failures.failures >= PROCTOR_LOGIN_MAX_FAILURES) {
       const retryAfterSeconds = Math.ceil((failures.windowStartedAt + PROCTOR_LOGIN_WINDOW_MS - now) / 1000);
@@ -94,10 +88,10 @@ export class ProctorAuth {
     const proctor = findProctor(sessions, username);
     const isMatch = proctor !== undefined && (await verifyPin(input.pin, proctor.pinHash));
     if (!proctor || !isMatch) {
-      this.#repo.setLoginFailures({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
+      this.#repo.loginFailures.set({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
       throw new ApiError(401, 'sign-in-refused', 'The username and PIN do not match.');
     }
-    this.#repo.clearLoginFailures(key);
+    this.#repo.loginFailures.clear(key);
     const token = randomBytes(32).toString('hex');
     const row = { tokenHash: sha256Hex(token), username, deviceId: input.deviceId, createdAt: now };
     this.#repo.openSession(row);

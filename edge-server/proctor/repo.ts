@@ -8,6 +8,9 @@ import type { Statement } from 'better-sqlite3';
 import type { EventBody } from '../../sync/events';
 import type { Session } from '../../sync/roster';
 import type { VenueDatabase } from '../db/client';
+import { attemptRowsReader, LOG_ROW_COLUMNS, loginFailures, sessionsReader, venueIdentityReader, type LoginFailures, type RawLogRow } from '../db/venue-reads';
+
+export type { LoginFailureRow } from '../db/venue-reads';
 
 export interface ProctorSessionRow {
   tokenHash: string;
@@ -15,12 +18,6 @@ export interface ProctorSessionRow {
   deviceId: string;
   createdAt: number;
   revokedAt: number | null;
-}
-
-export interface LoginFailureRow {
-  key: string;
-  failures: number;
-  windowStartedAt: number;
 }
 
 /** One venue log row with its body parsed. */
@@ -31,7 +28,6 @@ export interface LogEntry {
   body: EventBody;
 }
 
-type RawLogRow = { venueSeq: number; deviceId: string; receivedAt: number; body: string };
 const parseRow = (row: RawLogRow): LogEntry => ({ venueSeq: row.venueSeq, deviceId: row.deviceId, receivedAt: row.receivedAt, body: JSON.parse(row.body) as EventBody });
 
 export class ProctorRepository {
@@ -39,13 +35,12 @@ export class ProctorRepository {
   readonly #sessionByToken: Statement<[string], ProctorSessionRow>;
   readonly #revoke: Statement<[number, string]>;
   readonly #devicesOf: Statement<[], { deviceId: string; username: string }>;
-  readonly #failure: Statement<[string], LoginFailureRow>;
-  readonly #setFailure: Statement<LoginFailureRow>;
-  readonly #clearFailure: Statement<[string]>;
+  /** Failed sign-ins per rate-limit key. */
+  readonly loginFailures: LoginFailures;
   readonly #touch: Statement<[string, number]>;
   readonly #contact: Statement<[string], { lastSeenAt: number }>;
-  readonly #sessions: Statement<[], { session: string }>;
-  readonly #attemptRows: Statement<[string], RawLogRow>;
+  readonly #sessions: () => Session[];
+  readonly #attemptRows: (attemptId: string) => RawLogRow[];
   readonly #attemptRowsAfter: Statement<[string, number], RawLogRow>;
   /**
    * Parsed attempt logs, grown by reading only rows past the last one held. Safe because
@@ -56,7 +51,7 @@ export class ProctorRepository {
   readonly #roomRows: Statement<[], RawLogRow>;
   readonly #lastVenueSeq: Statement<[], { venueSeq: number | null }>;
   readonly #candidateDevice: Statement<[string], { deviceId: string }>;
-  readonly #venueIdentity: Statement<[], { venueId: string; createdAt: number }>;
+  readonly #venueIdentity: () => { venueId: string; createdAt: number } | undefined;
   readonly #releaseByCode: Statement<[string, string, number]>;
 
   constructor(db: VenueDatabase) {
@@ -70,32 +65,23 @@ export class ProctorRepository {
     );
     this.#revoke = sqlite.prepare('UPDATE proctor_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL');
     this.#devicesOf = sqlite.prepare('SELECT DISTINCT device_id AS deviceId, username FROM proctor_sessions');
-    this.#failure = sqlite.prepare('SELECT key, failures, window_started_at AS windowStartedAt FROM proctor_login_failures WHERE key = ?');
-    this.#setFailure = sqlite.prepare(
-      `INSERT INTO proctor_login_failures (key, failures, window_started_at) VALUES (@key, @failures, @windowStartedAt)
-       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_started_at = excluded.window_started_at`,
-    );
-    this.#clearFailure = sqlite.prepare('DELETE FROM proctor_login_failures WHERE key = ?');
+    this.loginFailures = loginFailures(sqlite, 'proctor_login_failures');
     this.#touch = sqlite.prepare(
       `INSERT INTO device_contacts (device_id, last_seen_at) VALUES (?, ?)
        ON CONFLICT (device_id) DO UPDATE SET last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
     );
     this.#contact = sqlite.prepare('SELECT last_seen_at AS lastSeenAt FROM device_contacts WHERE device_id = ?');
-    this.#sessions = sqlite.prepare('SELECT session FROM sessions ORDER BY starts_at DESC');
-    this.#attemptRows = sqlite.prepare(
-      'SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log WHERE attempt_id = ? ORDER BY venue_seq',
-    );
-    this.#attemptRowsAfter = sqlite.prepare(
-      'SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log WHERE attempt_id = ? AND venue_seq > ? ORDER BY venue_seq',
-    );
+    this.#sessions = sessionsReader(sqlite);
+    this.#attemptRows = attemptRowsReader(sqlite);
+    this.#attemptRowsAfter = sqlite.prepare(`SELECT ${LOG_ROW_COLUMNS} FROM venue_log WHERE attempt_id = ? AND venue_seq > ? ORDER BY venue_seq`);
     this.#roomRows = sqlite.prepare(
-      `SELECT venue_seq AS venueSeq, device_id AS deviceId, received_at AS receivedAt, body FROM venue_log
+      `SELECT ${LOG_ROW_COLUMNS} FROM venue_log
        WHERE attempt_id IS NULL AND type IN ('proctor.check-in', 'proctor.identity-verified', 'proctor.move-seat', 'proctor.incident', 'proctor.appeal-acknowledged', 'proctor.room-closed')
        ORDER BY venue_seq`,
     );
     this.#lastVenueSeq = sqlite.prepare('SELECT max(venue_seq) AS venueSeq FROM venue_log');
     this.#candidateDevice = sqlite.prepare('SELECT device_id AS deviceId FROM candidate_sessions WHERE attempt_id = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1');
-    this.#venueIdentity = sqlite.prepare('SELECT venue_id AS venueId, created_at AS createdAt FROM venue_config WHERE id = 1');
+    this.#venueIdentity = venueIdentityReader(sqlite);
     // The first release stands: a release time that moved would move every attempt's start.
     this.#releaseByCode = sqlite.prepare(
       `INSERT INTO released_keys (session_id, key, source, downlink_seq, released_at) VALUES (?, ?, 'release-code', NULL, ?)
@@ -125,18 +111,6 @@ export class ProctorRepository {
     return this.#devicesOf.all();
   }
 
-  loginFailures(key: string): LoginFailureRow | undefined {
-    return this.#failure.get(key);
-  }
-
-  setLoginFailures(row: LoginFailureRow): void {
-    this.#setFailure.run(row);
-  }
-
-  clearLoginFailures(key: string): void {
-    this.#clearFailure.run(key);
-  }
-
   touchDevice(deviceId: string, at: number): void {
     this.#touch.run(deviceId, at);
   }
@@ -146,11 +120,11 @@ export class ProctorRepository {
   }
 
   sessions(): Session[] {
-    return this.#sessions.all().map((row) => JSON.parse(row.session) as Session);
+    return this.#sessions();
   }
 
   attemptLog(attemptId: string): LogEntry[] {
-    return this.#attemptRows.all(attemptId).map(parseRow);
+    return this.#attemptRows(attemptId).map(parseRow);
   }
 
   /** The same as {@link attemptLog}, from the cache; never call it inside a transaction. */
@@ -177,6 +151,6 @@ export class ProctorRepository {
   }
 
   venueIdentity(): { venueId: string; createdAt: number } | undefined {
-    return this.#venueIdentity.get();
+    return this.#venueIdentity();
   }
 }

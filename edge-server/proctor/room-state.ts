@@ -3,127 +3,16 @@
  * the fold (never stored, so it cannot drift): each seat's one status, the candidates
  * rostered in the room, the violation feed, technical appeals and the incident log.
  */
-import { foldAttempt, remainingMs, type AttemptState } from '../../sync/fold';
+import { foldAttempt, remainingMs } from '../../sync/fold';
 import type { RosterCandidate, Session } from '../../sync/roster';
+import type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
 import { attemptIdFor, isTrustedEvent } from './clock';
 import type { LogEntry } from './repo';
 
 /** A PC silent for longer than this during an attempt shows as "not heard from". */
 export const NOT_HEARD_FROM_AFTER_MS = 60_000;
 
-export type SeatStatus = 'empty' | 'checked-in' | 'identity-to-verify' | 'ready' | 'in-progress' | 'paused' | 'not-heard-from' | 'finished' | 'removed';
-
-export interface CandidateView {
-  candidateId: string;
-  attemptId: string;
-  iin: string;
-  fullName: string;
-  language: 'kk' | 'ru';
-  accommodations: string[];
-  rosterSeatId: string;
-  seatId: string;
-  status: SeatStatus;
-  attemptStatus: AttemptState['status'];
-  isCheckedIn: boolean;
-  isIdentityVerified: boolean;
-  hasRosterPhoto: boolean;
-  hasIdentityPhoto: boolean;
-  remainingMs: number | null;
-  answeredCount: number;
-  itemCount: number | null;
-  lastContactAt: number | null;
-  openViolationCount: number;
-}
-
-export interface SeatView {
-  seatId: string;
-  label: string;
-  row: number;
-  col: number;
-  status: SeatStatus;
-  candidateId: string | null;
-}
-
-export interface ViolationView {
-  attemptId: string;
-  candidateId: string;
-  seatId: string;
-  deviceId: string;
-  violationId: string;
-  kind: string;
-  startedAt: number;
-  durationMs: number | null;
-  isOpen: boolean;
-  hasEvidence: boolean;
-  review: 'confirmed' | 'dismissed' | null;
-}
-
-export interface AppealView {
-  attemptId: string;
-  candidateId: string;
-  seatId: string;
-  appealId: string;
-  itemIds: string[];
-  ground: string;
-  text: string | null;
-  at: number;
-  isAcknowledged: boolean;
-}
-
-/** An act written when a candidate was removed from the room. */
-export interface ActView {
-  actId: string;
-  actType: 'prohibited-item' | 'impostor' | 'rule-violation';
-  text: string;
-  cosigners: string[];
-  at: number;
-  candidateId: string;
-  fullName: string;
-  iin: string;
-  seatId: string;
-}
-
-export interface IncidentView {
-  incidentId: string;
-  category: string;
-  text: string;
-  at: number;
-}
-
-/** The room as closed by its proctor (the first `proctor.room-closed` from a trusted tablet). */
-export interface ClosureView {
-  closedAt: number;
-  deviceId: string;
-  unfinishedAttemptIds: string[];
-  note: string | null;
-}
-
-/** How far the venue's log has reached the hub, shown on the close-room checklist. */
-export interface HubSyncView {
-  isConfigured: boolean;
-  /** Venue log events the hub has not acknowledged yet; the venue keeps them and sends them later. */
-  pendingEvents: number;
-  lastSuccessAt: number | null;
-  lastError: string | null;
-}
-
-export interface RoomView {
-  sessionId: string;
-  roomId: string;
-  roomName: string;
-  /** The venue log position this view was derived at; the stream sends a new view when it moves. */
-  venueSeq: number;
-  now: number;
-  isReleased: boolean;
-  seats: SeatView[];
-  candidates: CandidateView[];
-  violations: ViolationView[];
-  appeals: AppealView[];
-  incidents: IncidentView[];
-  acts: ActView[];
-  closure: ClosureView | null;
-  hubSync: HubSyncView;
-}
+export type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
 
 /** What the derivation reads; the service supplies it from the venue database. */
 export interface RoomSources {

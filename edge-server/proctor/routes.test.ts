@@ -1,60 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventBody } from '../../sync/events';
-import { chainBodies } from '../../sync/testkit';
-import { openTestVenue, postJson, removeDir, type TestVenue } from '../test-support';
-import type { RoomView } from './room-state';
-import { FIXTURE_SESSION_ID, PROCTORS, RELEASE_CODE, releaseKey, seedTwoRooms } from './test-fixture';
+import { describe, expect, it } from 'vitest';
+import { postJson } from '../test-support';
+import { FIXTURE_SESSION_ID, RELEASE_CODE, releaseKey } from './test-fixture';
+import { ROOM_1, useTwoRoomVenue } from './test-venue';
 
 const ATTEMPT_1 = `${FIXTURE_SESSION_ID}.cand-1`;
 const ATTEMPT_2 = `${FIXTURE_SESSION_ID}.cand-2`;
-const ROOM_1 = `/api/proctor/sessions/${FIXTURE_SESSION_ID}/rooms/room-1`;
-let venue: TestVenue;
-let sessionKey: string;
-const heads = new Map<string, { seq: number; hash: string }>();
-
-beforeEach(async () => {
-  heads.clear();
-  venue = openTestVenue();
-  venue.store.config.create({ venueId: 'v1', publicKey: 'test', hubUrl: null }, 1_000);
-  ({ key: sessionKey } = await seedTwoRooms(venue.store));
-});
-afterEach(() => {
-  venue.close();
-  removeDir(venue.dataDir);
-});
-
-async function signIn(who: keyof typeof PROCTORS): Promise<string> {
-  const p = PROCTORS[who];
-  const response = await postJson(venue.app, '/api/proctor/sign-in', { username: p.username, pin: p.pin, deviceId: p.tabletId });
-  expect(response.status).toBe(200);
-  return /proctor_session=([0-9a-f]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
-}
-
-type Draft = Omit<EventBody, 'seq' | 'deviceId' | 'epoch'>;
-async function pushFrom(deviceId: string, bodies: Draft[]): Promise<Response> {
-  const events = chainBodies(bodies, { deviceId, epoch: 5 }, heads.get(deviceId));
-  const response = await postJson(venue.app, '/api/device/events', { deviceId, epoch: 5, events });
-  if (response.status === 200) heads.set(deviceId, { seq: events.at(-1)!.seq, hash: events.at(-1)!.hash });
-  return response;
-}
-
-/** The venue's own events for an attempt, straight from the log. */
-function venueEvents(attemptId: string): { type: string; at: number; data: Record<string, unknown> }[] {
-  return venue.store.db.sqlite
-    .prepare("SELECT body FROM venue_log WHERE attempt_id = ? AND device_id = 'venue-v1' ORDER BY venue_seq")
-    .all(attemptId)
-    .map((row) => JSON.parse((row as { body: string }).body) as { type: string; at: number; data: Record<string, unknown> });
-}
-
-async function room(token: string, path = ROOM_1): Promise<RoomView> {
-  const response = await venue.app.request(path, { headers: { cookie: `proctor_session=${token}` } });
-  expect(response.status).toBe(200);
-  return (await response.json()) as RoomView;
-}
+const fixture = useTwoRoomVenue();
+const { signIn, pushFrom, venueEvents, room } = fixture;
 
 describe('proctor sign-in', () => {
   it('sets an httpOnly SameSite=Strict cookie and lists only the assigned rooms', async () => {
-    const response = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '1111', deviceId: 'tab-1' });
+    const response = await postJson(fixture.venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '1111', deviceId: 'tab-1' });
     expect(response.status).toBe(200);
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/i);
@@ -65,34 +21,34 @@ describe('proctor sign-in', () => {
   });
 
   it('refuses a wrong PIN and an unknown user alike, then rate-limits', async () => {
-    const wrong = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '9999', deviceId: 'tab-1' });
-    const unknown = await postJson(venue.app, '/api/proctor/sign-in', { username: 'nobody', pin: '1111', deviceId: 'tab-1' });
+    const wrong = await postJson(fixture.venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '9999', deviceId: 'tab-1' });
+    const unknown = await postJson(fixture.venue.app, '/api/proctor/sign-in', { username: 'nobody', pin: '1111', deviceId: 'tab-1' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(((await wrong.json()) as { code: string }).code).toBe(((await unknown.json()) as { code: string }).code);
-    for (let i = 0; i < 4; i++) await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '0000', deviceId: 'tab-1' });
-    const limited = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '1111', deviceId: 'tab-1' });
+    for (let i = 0; i < 4; i++) await postJson(fixture.venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '0000', deviceId: 'tab-1' });
+    const limited = await postJson(fixture.venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: '1111', deviceId: 'tab-1' });
     expect(limited.status).toBe(429);
   });
 
   it('refuses a malformed body with 400 and no cookie', async () => {
-    const response = await postJson(venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: 'abc', deviceId: 'tab-1' });
+    const response = await postJson(fixture.venue.app, '/api/proctor/sign-in', { username: 'proctor1', pin: 'abc', deviceId: 'tab-1' });
     expect(response.status).toBe(400);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
   it('ends access at sign-out', async () => {
     const token = await signIn('proctor1');
-    const out = await venue.app.request('/api/proctor/sign-out', { method: 'POST', headers: { cookie: `proctor_session=${token}` } });
+    const out = await fixture.venue.app.request('/api/proctor/sign-out', { method: 'POST', headers: { cookie: `proctor_session=${token}` } });
     expect(out.status).toBe(200);
-    const after = await venue.app.request(ROOM_1, { headers: { cookie: `proctor_session=${token}` } });
+    const after = await fixture.venue.app.request(ROOM_1, { headers: { cookie: `proctor_session=${token}` } });
     expect(after.status).toBe(401);
   });
 });
 
 describe('the venue applies proctor decisions as its own timer events', () => {
   it('authorise → timer.started with the candidate\'s duration incl. accommodations, in the same push', async () => {
-    releaseKey(venue.store, sessionKey);
+    releaseKey(fixture.venue.store, fixture.sessionKey);
     await signIn('proctor1');
     const now = Date.now();
     expect((await pushFrom('tab-1', [
@@ -105,7 +61,7 @@ describe('the venue applies proctor decisions as its own timer events', () => {
   });
 
   it('pause, resume, extend and remove each append the matching venue event', async () => {
-    releaseKey(venue.store, sessionKey);
+    releaseKey(fixture.venue.store, fixture.sessionKey);
     const token = await signIn('proctor1');
     const at = Date.now();
     await pushFrom('tab-1', [{ type: 'proctor.authorise', at, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
@@ -128,13 +84,13 @@ describe('the venue applies proctor decisions as its own timer events', () => {
     await pushFrom('tab-1', [{ type: 'proctor.authorise', at: Date.now(), attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
     expect(venueEvents(ATTEMPT_1)).toEqual([]);
     expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('ready');
-    releaseKey(venue.store, sessionKey);
+    releaseKey(fixture.venue.store, fixture.sessionKey);
     expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('in-progress');
     expect(venueEvents(ATTEMPT_1).map((e) => e.type)).toEqual(['timer.started']);
   });
 
   it('ignores decisions from a tablet whose proctor is not assigned to the room, and from a candidate PC', async () => {
-    releaseKey(venue.store, sessionKey);
+    releaseKey(fixture.venue.store, fixture.sessionKey);
     await signIn('proctor2');
     const at = Date.now();
     expect((await pushFrom('tab-2', [{ type: 'proctor.authorise', at, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }])).status).toBe(200);
@@ -165,41 +121,41 @@ describe('room view', () => {
   });
 
   it('shows a live violation with its evidence, and a seat not heard from', async () => {
-    releaseKey(venue.store, sessionKey);
+    releaseKey(fixture.venue.store, fixture.sessionKey);
     const token = await signIn('proctor1');
     const at = Date.now();
     await pushFrom('tab-1', [{ type: 'proctor.authorise', at, attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
     await pushFrom('pc-a01', [{ type: 'violation.started', at, attemptId: ATTEMPT_1, data: { violationId: 'v1', kind: 'no-face', evidence: 'data:image/jpeg;base64,BBBB' } }]);
     const view = await room(token);
     expect(view.violations).toMatchObject([{ candidateId: 'cand-1', kind: 'no-face', isOpen: true, hasEvidence: true }]);
-    const evidence = await venue.app.request(`${ROOM_1}/candidates/cand-1/violations/v1/evidence`, { headers: { cookie: `proctor_session=${token}` } });
+    const evidence = await fixture.venue.app.request(`${ROOM_1}/candidates/cand-1/violations/v1/evidence`, { headers: { cookie: `proctor_session=${token}` } });
     expect(((await evidence.json()) as { evidence: string }).evidence).toBe('data:image/jpeg;base64,BBBB');
-    venue.store.db.sqlite.prepare("UPDATE device_contacts SET last_seen_at = ? WHERE device_id = 'pc-a01'").run(at - 120_000);
+    fixture.venue.store.db.sqlite.prepare("UPDATE device_contacts SET last_seen_at = ? WHERE device_id = 'pc-a01'").run(at - 120_000);
     expect((await room(token)).candidates.find((c) => c.candidateId === 'cand-1')?.status).toBe('not-heard-from');
   });
 });
 
 describe('room paper and the release code', () => {
   it('serves the seating list, the act of a removal and the room report as PDFs', async () => {
-    releaseKey(venue.store, sessionKey);
+    releaseKey(fixture.venue.store, fixture.sessionKey);
     const token = await signIn('proctor1');
     await pushFrom('tab-1', [{ type: 'proctor.remove', at: Date.now(), attemptId: ATTEMPT_1, data: { actId: 'act-7', actType: 'impostor', text: 'Басқа адам отыр.', cosigners: ['Бақылаушы'] } }]);
     for (const path of ['seating-list.pdf', 'report.pdf', 'acts/act-7.pdf']) {
-      const response = await venue.app.request(`${ROOM_1}/${path}`, { headers: { cookie: `proctor_session=${token}` } });
+      const response = await fixture.venue.app.request(`${ROOM_1}/${path}`, { headers: { cookie: `proctor_session=${token}` } });
       expect(response.status, path).toBe(200);
       expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     }
-    const missing = await venue.app.request(`${ROOM_1}/acts/act-8.pdf`, { headers: { cookie: `proctor_session=${token}` } });
+    const missing = await fixture.venue.app.request(`${ROOM_1}/acts/act-8.pdf`, { headers: { cookie: `proctor_session=${token}` } });
     expect(missing.status).toBe(404);
   });
 
   it('releases the session with the right code only, and then the timer can start', async () => {
     const token = await signIn('proctor1');
-    const post = (code: string) => venue.app.request(`${ROOM_1}/release-code`, { method: 'POST', headers: { cookie: `proctor_session=${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const post = (code: string) => fixture.venue.app.request(`${ROOM_1}/release-code`, { method: 'POST', headers: { cookie: `proctor_session=${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
     expect((await post('WRONG-CODE-99')).status).toBe(400);
-    expect(venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toBeUndefined();
+    expect(fixture.venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toBeUndefined();
     expect((await post(RELEASE_CODE)).status).toBe(200);
-    expect(venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toMatchObject({ key: sessionKey, source: 'release-code' });
+    expect(fixture.venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toMatchObject({ key: fixture.sessionKey, source: 'release-code' });
     await pushFrom('tab-1', [{ type: 'proctor.authorise', at: Date.now(), attemptId: ATTEMPT_1, data: { candidateId: 'cand-1' } }]);
     expect(venueEvents(ATTEMPT_1).map((e) => e.type)).toEqual(['timer.started']);
   });
@@ -233,9 +189,9 @@ describe('violation review and appeals', () => {
 describe('release code rate limit', () => {
   it('refuses even the right code after five wrong ones', async () => {
     const token = await signIn('proctor1');
-    const post = (code: string) => venue.app.request(`${ROOM_1}/release-code`, { method: 'POST', headers: { cookie: `proctor_session=${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const post = (code: string) => fixture.venue.app.request(`${ROOM_1}/release-code`, { method: 'POST', headers: { cookie: `proctor_session=${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
     for (let i = 0; i < 5; i++) expect((await post(`WRONG-CODE-${i}`)).status).toBe(400);
     expect((await post(RELEASE_CODE)).status).toBe(429);
-    expect(venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toBeUndefined();
+    expect(fixture.venue.store.downlink.releasedKey(FIXTURE_SESSION_ID)).toBeUndefined();
   });
 });

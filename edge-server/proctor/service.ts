@@ -111,16 +111,16 @@ export class ProctorService {
     if (this.#store.downlink.releasedKey(session.sessionId)) return;
     const key = `release|${session.sessionId}|${clientAddress}`;
     const now = this.#now();
-    const failures = this.repo.loginFailures(key);
+    const failures = this.repo.loginFailures.get(key);
     const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < RELEASE_WINDOW_MS;
     if (isWindowOpen && failures.failures >= RELEASE_MAX_FAILURES) throw new ApiError(429, 'too-many-attempts', 'Too many wrong release codes. Try again later.');
     try {
       const sessionKey = await unwrapKeyWithReleaseCode(sealed.keyWrappedByReleaseCode, code);
       this.repo.releaseByCode(session.sessionId, sessionKey, this.#now());
-      this.repo.clearLoginFailures(key);
+      this.repo.loginFailures.clear(key);
     } catch (error) {
       if (!(error instanceof SealError)) throw error;
-      this.repo.setLoginFailures({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
+      this.repo.loginFailures.set({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
       throw new ApiError(400, 'bad-release-code', 'The release code is wrong.');
     }
   }

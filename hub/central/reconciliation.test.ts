@@ -133,6 +133,11 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     expect((await app.request(`/api/public/certificates/verify?iin=${IINS[1]}&code=${certificate.individualCode}`)).status).toBe(404);
     const csv = await (await call('auditor', 'GET', '/registry.csv?sessionId=s1')).text();
     expect(csv.split('\r\n')[1]).toContain(`${certificate.certificateNumber},${IINS[0]},Әбілов Нұрлан`);
+    const xlsx = await call('auditor', 'GET', '/registry.xlsx?sessionId=s1');
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(new TextDecoder().decode(new Uint8Array(await xlsx.arrayBuffer()).slice(0, 2))).toBe('PK');
+    expect((await call('reviewer', 'GET', '/registry.xlsx?sessionId=s1')).status).toBe(403);
   });
 
   it('computes item statistics per language and compares venues', async () => {

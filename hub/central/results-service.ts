@@ -14,6 +14,7 @@ import {
 } from '../db/central';
 import { ApiError } from '../errors';
 import { renderCertificatePdf } from '../pdf/certificate';
+import { registryCsvText, registryXlsx } from './registry-export';
 import { loadSessionEvidence, subjectOf } from './session-evidence';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -102,13 +103,19 @@ export class ResultsService {
 
   /** The certificate journal as CSV for the national registry. */
   async registryCsv(actor: string, sessionId?: string): Promise<string> {
+    return registryCsvText(await this.#registryExport(actor, sessionId, 'csv'));
+  }
+
+  /** The certificate journal as an XLSX workbook, same rows and columns as the CSV. */
+  async registryXlsx(actor: string, sessionId?: string): Promise<Uint8Array<ArrayBuffer>> {
+    return registryXlsx(await this.#registryExport(actor, sessionId, 'xlsx'));
+  }
+
+  /** The rows of a registry export, with its audit-log entry. */
+  async #registryExport(actor: string, sessionId: string | undefined, format: 'csv' | 'xlsx'): Promise<CertificateRow[]> {
     const rows = await certificatesOf(this.ctx.database.db, sessionId);
-    const quote = (value: string | number) => (/[",\n;]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
-    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    const lines = [['certificate_number', 'iin', 'full_name', 'exam_id', 'session_id', 'total', 'total_max', 'issued_on', 'valid_until'].join(',')];
-    for (const r of rows) lines.push([r.certificateNumber, r.iin, r.fullName, r.examId, r.sessionId, r.total, r.totalMax, iso(r.issuedAt), iso(r.validUntil)].map(quote).join(','));
-    await this.ctx.database.db.transaction((tx) => appendAudit(tx, { at: this.ctx.now(), actor, action: 'registry.exported', subject: sessionId ?? null, detail: { rows: rows.length } }));
-    return `${lines.join('\r\n')}\r\n`;
+    await this.ctx.database.db.transaction((tx) => appendAudit(tx, { at: this.ctx.now(), actor, action: 'registry.exported', subject: sessionId ?? null, detail: { rows: rows.length, format } }));
+    return rows;
   }
 
   /** Issued certificates (the journal). */

@@ -8,7 +8,7 @@
  * Needs `npm run build` first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -16,39 +16,42 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAttempt } from '../../sync/fold';
 import { scoreAttempt } from '../../sync/scoring';
 import { buildCitizenshipExam } from '../../hub/demo/exams';
-import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo/index';
+import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID, type CandidateCredential } from '../../hub/demo/index';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, newDesktopContext } from '../support/browser';
 import { candidateCameraArgs, launchCandidateBrowser } from './pages/proctored-candidate';
-import { ROOT } from '../support/processes';
 import { CandidatePage } from './pages/candidate-page';
-import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
+import { demoCandidates, demoProctorFor, ProctorTablet, requireBuild, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
 
 const exam = buildCitizenshipExam();
 const VENUE_DEVICE = `venue-${DEMO_VENUE_ID}`;
 
-describe('candidate: faults', () => {
-  let world: DemoVenue;
-  let tablet: ProctorTablet;
+/** The candidate signs in at `page` and confirms the rules, the room's proctor authorises the start on `tablet`, and the exam starts. */
+async function signInAndStart(tablet: ProctorTablet, page: CandidatePage, candidate: CandidateCredential): Promise<void> {
+  await page.open('/');
+  expect(await page.signIn(candidate.iin, candidate.accessCode)).toBeNull();
+  await page.confirmRulesAndCheck();
+  const proctor = demoProctorFor(candidate.roomId);
+  await tablet.signIn(proctor.username, proctor.pin);
+  await tablet.authorise(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+  await page.startWhenAuthorised();
+}
 
+/** The demo world and a proctor's tablet at its venue, for the tests of one `describe`. */
+function useDemoVenue(): { world: DemoVenue; tablet: ProctorTablet } {
+  const held = {} as { world: DemoVenue; tablet: ProctorTablet };
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
-    world = await startDemoVenue();
-    tablet = new ProctorTablet(world.venue.url);
+    held.world = await startDemoVenue();
+    held.tablet = new ProctorTablet(held.world.venue.url);
   });
-
   afterAll(async () => {
-    await world?.stop();
+    await held.world?.stop();
   });
+  return held;
+}
 
-  async function signInAndStart(page: CandidatePage, candidate: ReturnType<typeof demoCandidates>[number]): Promise<void> {
-    await page.open('/');
-    expect(await page.signIn(candidate.iin, candidate.accessCode)).toBeNull();
-    await page.confirmRulesAndCheck();
-    const proctor = demoProctorFor(candidate.roomId);
-    await tablet.signIn(proctor.username, proctor.pin);
-    await tablet.authorise(CITIZENSHIP_SESSION_ID, candidate.candidateId);
-    await page.startWhenAuthorised();
-  }
+describe('candidate: faults', () => {
+  beforeAll(requireBuild);
+  const demo = useDemoVenue();
 
   it('keeps every answer while the venue is down, and delivers them all when it returns', async () => {
     const candidate = demoCandidates()[1]!;
@@ -56,10 +59,10 @@ describe('candidate: faults', () => {
     const browser = await launchCandidateBrowser();
     try {
       const context = await newDesktopContext(browser);
-      const page = new CandidatePage(await context.newPage(), world.venue.url);
-      await signInAndStart(page, candidate);
+      const page = new CandidatePage(await context.newPage(), demo.world.venue.url);
+      await signInAndStart(demo.tablet, page, candidate);
       const timeBefore = await page.remainingMs();
-      await world.venue.stop();
+      await demo.world.venue.stop();
 
       const { total } = await page.gridCounts();
       await page.pressOption(1);
@@ -78,12 +81,12 @@ describe('candidate: faults', () => {
       expect(offline.filter((row) => row.event.type === 'answer.set')).toHaveLength(total);
       expect(offline.some((row) => row.event.type === 'attempt.finished' && row.acked === 0)).toBe(true);
 
-      await world.restartVenue();
+      await demo.world.restartVenue();
       await page.result(60_000);
       await expect.poll(async () => (await page.storedEvents()).every((row) => row.acked === 1), { timeout: 30_000 }).toBe(true);
 
       const device = (await page.storedEvents()).map((row) => row.event).filter((event) => event.attemptId === attemptId);
-      const atVenue = venueEventsOf(world.venue, attemptId);
+      const atVenue = venueEventsOf(demo.world.venue, attemptId);
       const held = new Set(atVenue.map((event) => event.hash));
       expect(device.every((event) => held.has(event.hash))).toBe(true);
       const clock = atVenue.filter((event) => event.deviceId === VENUE_DEVICE);
@@ -94,7 +97,7 @@ describe('candidate: faults', () => {
       expect(scoreAttempt(venueState, exam.examPackage, exam.answerKey)).toEqual(scoreAttempt(deviceState, exam.examPackage, exam.answerKey));
     } finally {
       await browser.close();
-      if (world.venue.child.exitCode !== null || world.venue.child.signalCode !== null) await world.restartVenue();
+      if (demo.world.venue.child.exitCode !== null || demo.world.venue.child.signalCode !== null) await demo.world.restartVenue();
     }
   });
 
@@ -106,8 +109,8 @@ describe('candidate: faults', () => {
     });
     let context: BrowserContext | null = await launch();
     try {
-      const page = new CandidatePage(context.pages()[0] ?? (await context.newPage()), world.venue.url);
-      await signInAndStart(page, candidate);
+      const page = new CandidatePage(context.pages()[0] ?? (await context.newPage()), demo.world.venue.url);
+      await signInAndStart(demo.tablet, page, candidate);
       const answered = 7;
       await page.pressOption(3);
       for (let n = 1; n < answered; n++) {
@@ -127,7 +130,7 @@ describe('candidate: faults', () => {
       context = null;
 
       context = await launch();
-      const again = new CandidatePage(context.pages()[0] ?? (await context.newPage()), world.venue.url);
+      const again = new CandidatePage(context.pages()[0] ?? (await context.newPage()), demo.world.venue.url);
       await again.open('/');
       expect(await again.signIn(candidate.iin, candidate.accessCode)).toBeNull();
       await again.waitForExam();
@@ -144,34 +147,14 @@ describe('candidate: faults', () => {
 });
 
 describe('candidate: another PC, another tab, a dropped network', () => {
-  let world: DemoVenue;
-  let tablet: ProctorTablet;
-
-  beforeAll(async () => {
-    world = await startDemoVenue();
-    tablet = new ProctorTablet(world.venue.url);
-  });
-
-  afterAll(async () => {
-    await world?.stop();
-  });
-
-  async function startOn(page: CandidatePage, candidate: ReturnType<typeof demoCandidates>[number]): Promise<void> {
-    await page.open('/');
-    expect(await page.signIn(candidate.iin, candidate.accessCode)).toBeNull();
-    await page.confirmRulesAndCheck();
-    const proctor = demoProctorFor(candidate.roomId);
-    await tablet.signIn(proctor.username, proctor.pin);
-    await tablet.authorise(CITIZENSHIP_SESSION_ID, candidate.candidateId);
-    await page.startWhenAuthorised();
-  }
+  const demo = useDemoVenue();
 
   it('continues on another PC with the answers the venue holds, and signs the first PC out', async () => {
     const candidate = demoCandidates()[3]!;
     const browser = await launchCandidateBrowser();
     try {
-      const first = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
-      await startOn(first, candidate);
+      const first = new CandidatePage(await (await newDesktopContext(browser)).newPage(), demo.world.venue.url);
+      await signInAndStart(demo.tablet, first, candidate);
       await first.pressOption(1);
       await first.nextByKeyboard();
       await first.pressOption(2);
@@ -180,7 +163,7 @@ describe('candidate: another PC, another tab, a dropped network', () => {
       await expect.poll(async () => (await first.storedEvents()).every((row) => row.acked === 1), { timeout: 20_000 }).toBe(true);
 
       // A fresh PC: empty IndexedDB, same candidate.
-      const second = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
+      const second = new CandidatePage(await (await newDesktopContext(browser)).newPage(), demo.world.venue.url);
       await second.open('/');
       expect(await second.signIn(candidate.iin, candidate.accessCode)).toBeNull();
       await second.waitForExam();
@@ -195,16 +178,16 @@ describe('candidate: another PC, another tab, a dropped network', () => {
     const candidate = demoCandidates()[6]!;
     const browser = await launchCandidateBrowser();
     try {
-      const page = new CandidatePage(await (await newDesktopContext(browser)).newPage(), world.venue.url);
-      await startOn(page, candidate);
-      await tablet.pause(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+      const page = new CandidatePage(await (await newDesktopContext(browser)).newPage(), demo.world.venue.url);
+      await signInAndStart(demo.tablet, page, candidate);
+      await demo.tablet.pause(CITIZENSHIP_SESSION_ID, candidate.candidateId);
       await page.page.getByTestId('paused').waitFor({ timeout: 10_000 });
       const frozen = await page.remainingMs();
       await page.page.waitForTimeout(1500);
       expect(await page.remainingMs()).toBe(frozen);
-      await tablet.extend(CITIZENSHIP_SESSION_ID, candidate.candidateId, 10, 'the room lost power');
+      await demo.tablet.extend(CITIZENSHIP_SESSION_ID, candidate.candidateId, 10, 'the room lost power');
       await expect.poll(() => page.remainingMs(), { timeout: 10_000 }).toBe(frozen + 10 * 60_000);
-      await tablet.resume(CITIZENSHIP_SESSION_ID, candidate.candidateId);
+      await demo.tablet.resume(CITIZENSHIP_SESSION_ID, candidate.candidateId);
       await page.page.getByTestId('paused').waitFor({ state: 'detached', timeout: 10_000 });
       await expect.poll(() => page.remainingMs(), { timeout: 10_000 }).toBeLessThan(frozen + 10 * 60_000);
     } finally {
@@ -217,9 +200,9 @@ describe('candidate: another PC, another tab, a dropped network', () => {
     const browser = await launchCandidateBrowser();
     try {
       const context = await newDesktopContext(browser);
-      const first = new CandidatePage(await context.newPage(), world.venue.url);
-      await startOn(first, candidate);
-      const second = new CandidatePage(await context.newPage(), world.venue.url);
+      const first = new CandidatePage(await context.newPage(), demo.world.venue.url);
+      await signInAndStart(demo.tablet, first, candidate);
+      const second = new CandidatePage(await context.newPage(), demo.world.venue.url);
       await second.open('/exam');
       await second.page.getByTestId('other-tab').waitFor();
       expect(await second.page.getByTestId('exam').count()).toBe(0);
@@ -233,8 +216,8 @@ describe('candidate: another PC, another tab, a dropped network', () => {
     const browser = await launchCandidateBrowser();
     try {
       const context = await newDesktopContext(browser);
-      const page = new CandidatePage(await context.newPage(), world.venue.url);
-      await startOn(page, candidate);
+      const page = new CandidatePage(await context.newPage(), demo.world.venue.url);
+      await signInAndStart(demo.tablet, page, candidate);
       await context.setOffline(true);
       await page.pressOption(3);
       await page.waitForSaveState('local');

@@ -8,8 +8,7 @@
  * shown. Needs `npm run build` first (or VENUE_STATIC_DIR pointing at a build).
  */
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHubServices } from '../../hub/app';
@@ -18,8 +17,8 @@ import { buildDemo, CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo
 import { ExamPackage } from '../../sync/package';
 import { openPackage } from '../../sync/seal';
 import { launchBrowser, newTabletContext } from '../support/browser';
-import { ROOT, startHub, startVenue, tempDir, type RunningProcess } from '../support/processes';
-import { demoCandidates, demoProctorFor, venueEventsOf } from './pages/demo-venue';
+import { startHub, startVenue, tempDir, type RunningProcess } from '../support/processes';
+import { demoCandidates, demoProctorFor, requireBuild, venueEventsOf, waitForVenuePull } from './pages/demo-venue';
 import { ClassroomPc, ProctorRoomPage } from './pages/proctor-room-page';
 
 const RELEASE_CODE = 'KQ7M-2XDR-9PLT';
@@ -42,15 +41,6 @@ async function seedHubWithHeldKey(dataDir: string): Promise<string> {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** A candidate's PC over HTTP, keeping its sign-in cookie to ask for the key as the PWA does. */
 async function candidateCookie(venueUrl: string, iin: string, accessCode: string, deviceId: string): Promise<string> {
   const response = await fetch(`${venueUrl}/api/candidate/login`, {
@@ -68,16 +58,12 @@ describe('proctor: release code when the hub is out of reach', () => {
   const scriptErrors: string[] = [];
 
   beforeAll(async () => {
-    const dist = resolve(process.env.VENUE_STATIC_DIR ?? join(ROOT, 'dist'));
-    if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
+    requireBuild();
     const hubDir = tempDir('hub');
     const token = await seedHubWithHeldKey(hubDir);
     hub = await startHub({ dataDir: hubDir });
     venue = await startVenue({ env: { HUB_URL: hub.url, VENUE_ENROL_TOKEN: token, VENUE_SYNC_INTERVAL_MS: '500' } });
-    await waitFor(async () => {
-      const health = (await (await fetch(`${venue.url}/api/health`)).json()) as { downlink?: { cursor?: number } };
-      return (health.downlink?.cursor ?? 0) > 0;
-    }, 'the venue to pull the session and its sealed package');
+    await waitForVenuePull(venue.url, 'the venue to pull the session and its sealed package');
     await hub.stop();
     browser = await launchBrowser();
     context = await newTabletContext(browser);

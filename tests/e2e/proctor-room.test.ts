@@ -9,14 +9,11 @@
  * candidate PC in Chromium) and in the venue's result route.
  * Needs `npm run build` first (or VENUE_STATIC_DIR pointing at a build).
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITIZENSHIP_SESSION_ID, DEMO_VENUE_ID } from '../../hub/demo/index';
 import { launchBrowser, newTabletContext, waitForServiceWorker } from '../support/browser';
-import { ROOT } from '../support/processes';
-import { demoCandidates, demoProctorFor, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
+import { demoCandidates, demoProctorFor, requireBuild, startDemoVenue, venueEventsOf, type DemoVenue } from './pages/demo-venue';
 import { ClassroomPc, ProctorRoomPage } from './pages/proctor-room-page';
 import { candidateCameraArgs, signInCandidate } from './pages/proctored-candidate';
 
@@ -30,8 +27,7 @@ describe('proctor: room seat map and decisions', () => {
   const scriptErrors: string[] = [];
 
   beforeAll(async () => {
-    const dist = resolve(process.env.VENUE_STATIC_DIR ?? join(ROOT, 'dist'));
-    if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
+    requireBuild();
     world = await startDemoVenue();
     // One Chromium for the tablet and the candidate's PC (which needs a camera).
     browser = await launchBrowser(candidateCameraArgs());

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser, newDesktopContext, recordRequests, waitForServiceWorker, type RequestLog } from '../support/browser';
-import { ROOT, startVenue, type RunningProcess } from '../support/processes';
+import { ROOT, startHub, startVenue, type RunningProcess } from '../support/processes';
 import { ShellPage } from './pages/shell-page';
 
 describe('PWA shell', () => {
@@ -71,11 +71,28 @@ describe('PWA shell', () => {
     expect(await shell.showsText('Компьютерлік тестілеу')).toBe(true);
   });
 
-  it('loads each area at its own path', async () => {
-    for (const path of ['/proctor', '/central']) {
-      const shell = await ShellPage.open(context, venue.url, path);
-      expect(await shell.title()).toBe('Компьютерлік тестілеу');
-      expect(await shell.showsText('Компьютерлік тестілеу')).toBe(true);
+  it('loads each area at its own path: candidate and proctor at the venue, central staff at the hub', async () => {
+    const shell = await ShellPage.open(context, venue.url, '/proctor');
+    expect(await shell.title()).toBe('Компьютерлік тестілеу');
+    expect(await shell.showsText('Компьютерлік тестілеу')).toBe(true);
+
+    // The central area belongs to the hub; its own context keeps the venue's request log clean.
+    const hub = await startHub();
+    const hubContext = await newDesktopContext(browser);
+    try {
+      const hubRequests = recordRequests(hubContext);
+      const hubErrors: string[] = [];
+      hubContext.on('weberror', (error) => hubErrors.push(error.error().message));
+      const central = await ShellPage.open(hubContext, hub.url, '/central');
+      expect(await central.title()).toBe('Компьютерлік тестілеу');
+      // Signed out, the central area opens on the staff sign-in form.
+      await central.page.locator('input[name="username"]').waitFor({ timeout: 15_000 });
+      expect(await central.page.locator('input[name="password"]').isVisible()).toBe(true);
+      expect(hubRequests.offOrigin(hub.url)).toEqual([]);
+      expect(hubErrors).toEqual([]);
+    } finally {
+      await hubContext.close();
+      await hub.stop();
     }
   });
 

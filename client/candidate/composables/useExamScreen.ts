@@ -127,6 +127,8 @@ export function useExamScreen() {
       await store.startAttempt();
       stream.start();
       if (store.attemptId) stopMonitors = startMonitors({ attemptId: store.attemptId, examPackage, record: async (draft) => void (await store.record(draft)) });
+      // The first item can show before the timer's next tick: show the time left with it.
+      timer.tick();
       state.value = 'done';
     } catch (failure) {
       error.value = failure instanceof Error ? failure : new Error(String(failure));

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChainedEvent } from '../../../sync/events';
 import type { ExamPackage } from '../../../sync/package';
 import { generateSessionKey, sealPackage } from '../../../sync/seal';
-import { eventsForAttempt, kvGet } from '../../db';
+import { attemptKey, eventsForAttempt, kvGet, kvSet } from '../../db';
 import type { CandidateProfile, TimerSnapshot } from '../api';
-import { useAttemptStore } from './attempt';
+import { resumedTimer, useAttemptStore } from './attempt';
 
 const bi = (text: string) => ({ kk: `${text} kk`, ru: `${text} ru` });
 const PACKAGE: ExamPackage = {
@@ -139,11 +139,46 @@ describe('useAttemptStore', () => {
     expect(reloaded.remainingMs(performance.now() + 600_000)).toBe(1_000_000);
   });
 
-  it('finishes once and makes no more changes after', async () => {
+  it('after a restart with the venue unreachable, reopens the exam with the kept key and counts the time the PC was off', async () => {
+    expect(await attemptKey(PROFILE.attemptId, PROFILE.sessionId)).toBe(venue.key);
+    expect(await attemptKey(PROFILE.attemptId, 'another-session')).toBeUndefined();
+    const online = useAttemptStore();
+    await online.restore();
+    venue.timer = { state: 'running', remainingMs: 1_200_000, deadline: null, now: 0 };
+    await online.loadAttempt();
+    const kept = await kvGet<{ atWall: number }>(`candidate.timer.${PROFILE.attemptId}`);
+    expect(kept).toMatchObject({ state: 'running', remainingMs: 1_200_000 });
+    // The PC was off for five minutes since that contact.
+    await kvSet(`candidate.timer.${PROFILE.attemptId}`, { ...kept, atWall: Date.now() - 300_000 });
+
+    venue.isReachable = false;
+    setActivePinia(createPinia());
+    const restarted = useAttemptStore();
+    expect(await restarted.restore()).toMatchObject({ attemptId: PROFILE.attemptId });
+    expect(await restarted.loadAttempt()).toBeNull();
+    const opened = await restarted.openExam();
+    expect(opened.blocks[0]!.items).toHaveLength(2);
+    expect(restarted.answers).toEqual({ q1: { optionIds: ['b'] }, q2: { optionIds: ['a'] } });
+    const left = restarted.remainingMs()!;
+    expect(left).toBeLessThanOrEqual(900_000);
+    expect(left).toBeGreaterThan(890_000);
+    venue.isReachable = true;
+  });
+
+  it('resumes a running countdown by the wall-clock time since the contact, never adding time', () => {
+    const stored = { attemptId: 'a', state: 'running' as const, remainingMs: 600_000, atWall: 1_000_000 };
+    expect(resumedTimer(stored, 1_060_000, 5)).toEqual({ state: 'running', remainingMs: 540_000, atPerf: 5 });
+    expect(resumedTimer(stored, 900_000, 5).remainingMs).toBe(600_000);
+    expect(resumedTimer(stored, 9_000_000, 5).remainingMs).toBe(0);
+    expect(resumedTimer({ ...stored, state: 'paused' }, 1_060_000, 5).remainingMs).toBe(600_000);
+  });
+
+  it('finishes once, makes no more changes after, and forgets the key', async () => {
     const store = useAttemptStore();
     await store.restore();
     await store.loadAttempt();
     await store.finish('candidate');
+    expect(await attemptKey(PROFILE.attemptId, PROFILE.sessionId)).toBeUndefined();
     await store.finish('candidate');
     await store.setAnswer('q1', { optionIds: ['a'] });
     const local = await eventsForAttempt(PROFILE.attemptId);

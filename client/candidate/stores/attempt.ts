@@ -3,6 +3,11 @@
  * (cached SEALED in IndexedDB; opened in memory only once the key is released), the
  * answers, flags and audio plays, where each answer is saved, and the venue's timer.
  *
+ * Kept on the PC (`kv`) so that an attempt resumes after a browser or PC restart with the
+ * venue unreachable: the profile, the sealed package, the released key of the attempt
+ * (client/db/attempt-secrets, deleted once the attempt is over) and the venue's last timer
+ * snapshot with the wall-clock time it was received. The opened package is never stored.
+ *
  * Every change the candidate makes is an event appended to the device's chain the moment
  * it is made (client/db), then pumped to the venue by the outbox. The venue's receipt
  * is what turns "saved on this computer" into "sent to the server", never a guess.
@@ -13,7 +18,9 @@ import type { AnswerValue, ChainedEvent } from '../../../sync/events';
 import { foldAttempt, type AttemptStatus } from '../../../sync/fold';
 import { ExamPackage, itemsOf } from '../../../sync/package';
 import { openPackage } from '../../../sync/seal';
-import { appendEvent, ensureDevice, eventsForAttempt, getDevice, kvGet, kvSet, pendingEvents, isDeviceStoreError } from '../../db';
+import {
+  appendEvent, attemptKey, deleteAttemptKey, deleteAttemptKeysExcept, ensureDevice, eventsForAttempt, getDevice, kvGet, kvSet, pendingEvents, isDeviceStoreError, saveAttemptKey,
+} from '../../db';
 import { setAttemptInProgress } from '../../shell/useAppUpdate';
 import { createOutbox, type Outbox } from '../../sync/outbox';
 import { candidateApi, CandidateApiError, type AttemptView, type CandidateProfile, type SealedPackageView, type TimerSnapshot } from '../api';
@@ -23,6 +30,7 @@ export type SaveState = 'saving' | 'local' | 'venue' | 'failed';
 
 const PROFILE_KEY = 'candidate.profile';
 const sealedKey = (sessionId: string) => `candidate.sealed.${sessionId}`;
+const timerKey = (attemptId: string) => `candidate.timer.${attemptId}`;
 
 /** The device's countdown: the venue's time left at the last contact, and when that was on the monotonic clock. */
 interface TimerContact {
@@ -30,6 +38,28 @@ interface TimerContact {
   remainingMs: number;
   atPerf: number;
 }
+
+/** The venue's last timer snapshot as kept on the PC: `atWall` is when it arrived, on the PC's clock. */
+interface StoredTimerContact {
+  attemptId: string;
+  state: TimerSnapshot['state'];
+  remainingMs: number;
+  atWall: number;
+}
+
+/**
+ * The countdown to resume from after a restart with no venue. `performance.now()` starts
+ * again at zero in a new browser, so the monotonic clock cannot say how long the PC was off:
+ * the wall clock since the last contact is the best a restarted PC has (a PC clock set back
+ * counts as no time passed). The venue's clock corrects it at the next contact.
+ */
+export function resumedTimer(stored: StoredTimerContact, nowWall: number, nowPerf: number): TimerContact {
+  const elapsed = Math.max(0, nowWall - stored.atWall);
+  const remainingMs = stored.state === 'running' ? Math.max(0, stored.remainingMs - elapsed) : stored.remainingMs;
+  return { state: stored.state, remainingMs, atPerf: nowPerf };
+}
+
+const isOver = (status: AttemptStatus) => status === 'finished' || status === 'removed';
 
 function newId(prefix: string): string {
   return `${prefix}-${crypto.randomUUID()}`;
@@ -107,6 +137,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     const signedIn = await candidateApi.login({ iin: iin.trim(), accessCode, deviceId: device.deviceId });
     profile.value = signedIn;
     await kvSet(PROFILE_KEY, signedIn);
+    await deleteAttemptKeysExcept(signedIn.attemptId).catch(() => undefined);
     return signedIn;
   }
 
@@ -135,18 +166,47 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     return sealed;
   }
 
-  /** Gets the released key and opens the cached package in memory. The key is never stored. */
+  /**
+   * Opens the cached package in memory with the attempt's key: the one kept on this PC
+   * (so a restart with no network still reaches the exam), else the venue's. A key the
+   * venue releases is kept, bound to the attempt, until the attempt is over.
+   */
   async function openExam(): Promise<ExamPackage> {
     if (examPackage.value) return examPackage.value;
+    if (!profile.value) throw new Error('sign in first');
+    const { attemptId: forAttempt, sessionId } = profile.value;
     const sealed = await cacheSealedPackage();
-    const key = await candidateApi.sessionKey();
-    const opened = ExamPackage.parse(JSON.parse(await openPackage(sealed, key)));
+    const kept = await attemptKey(forAttempt, sessionId).catch(() => undefined);
+    let plain: string | null = null;
+    if (kept) plain = await openPackage(sealed, kept).catch(() => null);
+    if (plain === null) {
+      const key = await candidateApi.sessionKey();
+      plain = await openPackage(sealed, key);
+      if (!isOver(status.value)) await saveAttemptKey({ attemptId: forAttempt, sessionId, key }).catch(() => undefined);
+    }
+    const opened = ExamPackage.parse(JSON.parse(plain));
     examPackage.value = opened;
     return opened;
   }
 
+  /** Deletes the attempt's kept key: it is needed no more once the attempt is over. */
+  async function forgetKey(): Promise<void> {
+    if (attemptId.value) await deleteAttemptKey(attemptId.value).catch(() => undefined);
+  }
+
   function applyTimer(snapshot: TimerSnapshot): void {
     timer.value = snapshot.remainingMs === null ? null : { state: snapshot.state, remainingMs: snapshot.remainingMs, atPerf: performance.now() };
+    if (attemptId.value && snapshot.remainingMs !== null) {
+      const stored: StoredTimerContact = { attemptId: attemptId.value, state: snapshot.state, remainingMs: snapshot.remainingMs, atWall: Date.now() };
+      void kvSet(timerKey(attemptId.value), stored).catch(() => undefined);
+    }
+  }
+
+  /** Offline after a restart: the countdown from the last venue contact kept on this PC. */
+  async function resumeTimerOffline(forAttempt: string): Promise<void> {
+    if (timer.value) return;
+    const stored = await kvGet<StoredTimerContact>(timerKey(forAttempt)).catch(() => undefined);
+    if (stored?.attemptId === forAttempt) timer.value = resumedTimer(stored, Date.now(), performance.now());
   }
 
   /** Time left now, on the device's monotonic clock since the last contact with the venue. */
@@ -201,10 +261,12 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     if (venue) {
       status.value = venue.status;
       applyTimer(venue.timer);
-    } else if (folded.status === 'finished') {
-      status.value = 'finished';
+    } else {
+      if (folded.status === 'finished') status.value = 'finished';
+      await resumeTimerOffline(attemptId.value);
     }
     if (local.some((event) => event.type === 'attempt.finished')) status.value = 'finished';
+    if (isOver(status.value)) await forgetKey();
     theOutbox();
     return venue;
   }
@@ -259,6 +321,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     await record({ type: 'attempt.finished', data: { reason } });
     status.value = 'finished';
     setAttemptInProgress(false);
+    await forgetKey();
     await theOutbox().drain();
     await refreshReceipts();
   }
@@ -272,6 +335,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
   function applyStreamUpdate(update: { status: AttemptStatus; timer: TimerSnapshot }): void {
     if (status.value !== 'finished' || update.status === 'removed') status.value = update.status;
     applyTimer(update.timer);
+    if (isOver(update.status)) void forgetKey();
   }
 
   return {

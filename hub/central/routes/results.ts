@@ -40,6 +40,12 @@ export function resultsRoutes(ctx: HubContext, services: { appeals: AppealsServi
       const csv = await results.registryCsv(c.get('staff').username, c.req.valid('query').sessionId);
       return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="registry.csv"' });
     })
+    .get('/registry.xlsx', allow('certificates.read'), zValidator('query', z.object({ sessionId: Id.optional() }), rejectInvalid), async (c) => {
+      const xlsx = await results.registryXlsx(c.get('staff').username, c.req.valid('query').sessionId);
+      return c.body(xlsx, 200, {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': 'attachment; filename="registry.xlsx"',
+      });
+    })
     .get('/statistics/items', allow('statistics.read'), zValidator('query', ExamQuery, rejectInvalid), async (c) => {
       const { examId, examVersion } = c.req.valid('query');
       return c.json({ items: await insight.items(examId, examVersion) });

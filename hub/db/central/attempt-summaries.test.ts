@@ -5,7 +5,7 @@ import { createHubApp, createHubServices } from '../../app';
 import { testDatabaseTargets } from '../../testing/databases';
 import { TestVenue } from '../../testing/venue';
 import type { HubDatabase } from '../index';
-import { attemptSummariesOf, recomputeAttemptSummaries } from './attempt-summaries';
+import { attemptSummariesOf, rebuildAttemptSummaries, recomputeAttemptSummaries, sessionOverviewOf } from './attempt-summaries';
 
 const after = (chain: readonly ChainedEvent[]) => ({ seq: chain.at(-1)!.seq, hash: chain.at(-1)!.hash });
 
@@ -67,5 +67,11 @@ describe.each(testDatabaseTargets())('attempt summaries on $name', (target) => {
     expect(await attemptSummariesOf(database.db, venueId)).toEqual(summaries);
     expect(await attemptSummariesOf(database.db, venueId, 'ses-astana-2026-11-25')).toHaveLength(2);
     expect(await attemptSummariesOf(database.db, venueId, 'other-session')).toEqual([]);
+    expect(await sessionOverviewOf(database.db, venueId)).toEqual([
+      { sessionId: 'ses-astana-2026-11-25', attempts: 2, closed: 2, withLateEvents: 1, conflicts: 1, events: 14, lastAt: closeAt + 600_000 },
+    ]);
+    // A rebuild from the raw events (the backfill) writes the same rows.
+    await rebuildAttemptSummaries(database.db, venueId);
+    expect(await attemptSummariesOf(database.db, venueId)).toEqual(summaries);
   }, 60_000);
 });

@@ -80,8 +80,8 @@ export async function upsertAttemptSummaries(db: HubDb, venueId: string, rows: r
     ),
     merged as (
       select a.attempt_id,
-        coalesce(p.session_id, c.session_id) as session_id,
-        coalesce(p.candidate_id, c.candidate_id) as candidate_id,
+        least(p.session_id, c.session_id) as session_id,
+        least(p.candidate_id, c.candidate_id) as candidate_id,
         d.device_seqs,
         coalesce(p.event_count, 0) + a.n as event_count,
         least(p.first_at, a.first_at) as first_at,
@@ -106,15 +106,46 @@ export async function upsertAttemptSummaries(db: HubDb, venueId: string, rows: r
       late_count = excluded.late_count, is_conflict = excluded.is_conflict`);
 }
 
-/** The reconciliation dashboard's main query: a venue's attempt summaries, optionally one session's, by attempt id. */
+export interface SessionOverviewRow {
+  sessionId: string | null;
+  attempts: number;
+  closed: number;
+  withLateEvents: number;
+  conflicts: number;
+  events: number;
+  lastAt: number;
+}
+
+/**
+ * The reconciliation dashboard's main query: per session of a venue, how many attempts,
+ * closed, with late events, in conflict, and their events, from the summary rows alone.
+ */
+export async function sessionOverviewOf(db: HubDb, venueId: string): Promise<SessionOverviewRow[]> {
+  const rows = await db
+    .select({
+      sessionId: attemptSummaries.sessionId,
+      attempts: sql<number>`count(*)::int`,
+      closed: sql<number>`(count(*) filter (where ${attemptSummaries.isClosed}))::int`,
+      withLateEvents: sql<number>`(count(*) filter (where ${attemptSummaries.lateCount} > 0))::int`,
+      conflicts: sql<number>`(count(*) filter (where ${attemptSummaries.isConflict}))::int`,
+      events: sql<number>`sum(${attemptSummaries.eventCount})::bigint`,
+      lastAt: sql<number>`max(${attemptSummaries.lastAt})`,
+    })
+    .from(attemptSummaries)
+    .where(eq(attemptSummaries.venueId, venueId))
+    .groupBy(attemptSummaries.sessionId)
+    .orderBy(asc(attemptSummaries.sessionId));
+  return rows.map((row) => ({ ...row, events: Number(row.events), lastAt: Number(row.lastAt) }));
+}
+
+/** One session's (or a whole venue's) attempt summaries, by attempt id: the dashboard's drill-down. */
 export async function attemptSummariesOf(db: HubDb, venueId: string, sessionId?: string): Promise<AttemptSummaryRow[]> {
   const where: SQL | undefined = sessionId === undefined ? eq(attemptSummaries.venueId, venueId) : and(eq(attemptSummaries.venueId, venueId), eq(attemptSummaries.sessionId, sessionId));
   return db.select().from(attemptSummaries).where(where).orderBy(asc(attemptSummaries.attemptId));
 }
 
-/** The same summaries derived from a venue's raw events (slow: it aggregates every event). */
-export async function recomputeAttemptSummaries(db: HubDb, venueId: string): Promise<AttemptSummaryRow[]> {
-  const result = await db.execute(sql`
+/** A venue's summaries computed from its raw events, one row per attempt (aggregates every event). */
+const summariesFromEvents = (venueId: string) => sql`
     with closes as (
       select attempt_id, min(at) as closed_at from venue_events where venue_id = ${venueId} and attempt_id is not null and type in ${closing} group by attempt_id
     ),
@@ -135,8 +166,11 @@ export async function recomputeAttemptSummaries(db: HubDb, venueId: string): Pro
     left join closes x on x.attempt_id = e.attempt_id
     left join claims c on c.attempt_id = e.attempt_id
     where e.venue_id = ${venueId} and e.attempt_id is not null
-    group by e.attempt_id, c.session_id, c.candidate_id, c.claimants, d.device_seqs, x.closed_at
-    order by e.attempt_id`);
+    group by e.attempt_id, c.session_id, c.candidate_id, c.claimants, d.device_seqs, x.closed_at`;
+
+/** The same summaries derived from a venue's raw events (slow: it aggregates every event). */
+export async function recomputeAttemptSummaries(db: HubDb, venueId: string): Promise<AttemptSummaryRow[]> {
+  const result = await db.execute(sql`select * from (${summariesFromEvents(venueId)}) s order by s.attempt_id`);
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
   const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return rows.map((r) => ({
@@ -145,4 +179,16 @@ export async function recomputeAttemptSummaries(db: HubDb, venueId: string): Pro
     eventCount: Number(r.event_count), firstAt: Number(r.first_at), lastAt: Number(r.last_at), closedAt: num(r.closed_at), isClosed: r.closed_at !== null && r.closed_at !== undefined,
     lateCount: Number(r.late_count), isConflict: Boolean(r.is_conflict),
   }));
+}
+
+/** Rewrites a venue's summaries from its raw events (backfill of events stored before the summary existed). */
+export async function rebuildAttemptSummaries(db: HubDb, venueId: string): Promise<void> {
+  await db.execute(sql`
+    insert into attempt_summaries (venue_id, attempt_id, session_id, candidate_id, device_seqs, event_count, first_at, last_at, closed_at, is_closed, late_count, is_conflict)
+    select ${venueId}, attempt_id, session_id, candidate_id, device_seqs, event_count, first_at, last_at, closed_at, closed_at is not null, late_count, is_conflict
+    from (${summariesFromEvents(venueId)}) s
+    on conflict (venue_id, attempt_id) do update set
+      session_id = excluded.session_id, candidate_id = excluded.candidate_id, device_seqs = excluded.device_seqs, event_count = excluded.event_count,
+      first_at = excluded.first_at, last_at = excluded.last_at, closed_at = excluded.closed_at, is_closed = excluded.is_closed,
+      late_count = excluded.late_count, is_conflict = excluded.is_conflict`);
 }

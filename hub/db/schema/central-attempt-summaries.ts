@@ -11,7 +11,7 @@ export const attemptSummaries = pgTable(
   {
     venueId: text('venue_id').notNull(),
     attemptId: text('attempt_id').notNull(),
-    /** From the attempt's `attempt.started`; null until that event arrives. */
+    /** From the attempt's `attempt.started` (the least, if several claim it); null until one arrives. */
     sessionId: text('session_id'),
     candidateId: text('candidate_id'),
     /** Last seq received per device chain that wrote to the attempt, keyed `deviceId#epoch`. */

@@ -6,12 +6,12 @@
  * holds for an attempt, straight from its SQLite file.
  */
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chainEvent, GENESIS_HASH } from '../../../sync/chain';
 import type { ChainedEvent, EventBody } from '../../../sync/events';
 import { buildDemoCredentials, CITIZENSHIP_SESSION_ID, type CandidateCredential } from '../../../hub/demo/index';
-import { startHub, startVenue, type RunningProcess } from '../../support/processes';
+import { ROOT, startHub, startVenue, type RunningProcess } from '../../support/processes';
 
 export interface DemoVenue {
   hub: RunningProcess;
@@ -31,16 +31,27 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Fails early, with the fix, when the PWA has not been built (`npm run build`, or VENUE_STATIC_DIR pointing at a build). */
+export function requireBuild(): void {
+  const dist = resolve(process.env.VENUE_STATIC_DIR ?? join(ROOT, 'dist'));
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
+}
+
+/** Waits until the venue at `venueUrl` has pulled its first page from the hub. */
+export function waitForVenuePull(venueUrl: string, what: string): Promise<void> {
+  return waitFor(async () => {
+    const health = (await (await fetch(`${venueUrl}/api/health`)).json()) as { downlink?: { cursor?: number } };
+    return (health.downlink?.cursor ?? 0) > 0;
+  }, what);
+}
+
 /** Starts the demo hub and an enrolled venue, and waits until the venue holds the demo sessions. */
 export async function startDemoVenue(): Promise<DemoVenue> {
   const hub = await startHub({ args: ['--demo'] });
   const token = readFileSync(join(hub.dataDir, 'demo-enrol-token'), 'utf8').trim();
   const venueEnv = { HUB_URL: hub.url, VENUE_ENROL_TOKEN: token, VENUE_SYNC_INTERVAL_MS: '500' };
   let venue = await startVenue({ env: venueEnv });
-  await waitFor(async () => {
-    const health = (await (await fetch(`${venue.url}/api/health`)).json()) as { downlink?: { cursor?: number } };
-    return (health.downlink?.cursor ?? 0) > 0;
-  }, 'the venue to pull the demo sessions');
+  await waitForVenuePull(venue.url, 'the venue to pull the demo sessions');
   const world: DemoVenue = {
     hub, venue, venueEnv,
     async restartVenue() {

@@ -28,9 +28,15 @@ export class ProctorRoomPage {
     await this.page.locator('form button[type="submit"]').click();
     const path = `/proctor/rooms/${room.sessionId}/${room.roomId}`;
     const link = this.page.locator(`a[href="${path}"]`);
-    await link.or(this.page.locator('.seat-map')).first().waitFor({ timeout: 20_000 });
-    if (await link.isVisible()) await link.click();
-    await this.page.locator('.seat-map').waitFor({ timeout: 20_000 });
+    const seatMap = this.page.locator('.seat-map');
+    await link.or(seatMap).first().waitFor({ timeout: 20_000 });
+    // A proctor with one room is taken there by the list itself, which may detach the link
+    // under the click; so click only while the list is still showing, and check again.
+    for (let tries = 0; tries < 3 && !(await seatMap.isVisible()); tries++) {
+      if (await link.isVisible()) await link.click({ timeout: 5_000 }).catch(() => undefined);
+      await seatMap.waitFor({ timeout: 10_000 }).catch(() => undefined);
+    }
+    await seatMap.waitFor({ timeout: 10_000 });
   }
 
   /** The rooms the proctor's list offers, as paths. */
