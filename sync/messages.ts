@@ -5,7 +5,7 @@
  * (hub → venue → devices) the receiver pulls by a cursor over the sender's own log.
  */
 import { z } from 'zod';
-import { ChainedEventSchema, Hash, Id, Millis } from './events';
+import { ChainedEventSchema, EVENT_TYPES, EventPayloads, Hash, Id, Millis, type EventType } from './events';
 import { Session } from './roster';
 
 // ---- device → venue -------------------------------------------------------
@@ -29,6 +29,40 @@ export type DeviceReceipt = z.infer<typeof DeviceReceipt>;
 
 /** The cursor query a device sends after any reconnect. */
 export const DeviceCursorQuery = z.object({ deviceId: Id, epoch: z.coerce.number().int().nonnegative() });
+
+// ---- proctor commands (tablet → venue → device) ----------------------------
+
+/** The event types a proctor's tablet may write: its commands to the venue. */
+export const PROCTOR_COMMAND_TYPES = EVENT_TYPES.filter((type) => type.startsWith('proctor.')) as Array<Extract<EventType, `proctor.${string}`>>;
+
+function commandOf<T extends (typeof PROCTOR_COMMAND_TYPES)[number]>(type: T) {
+  return z.object({ type: z.literal(type), attemptId: Id.optional(), data: EventPayloads[type] });
+}
+
+/**
+ * A proctor command, as the tablet writes it into its own chain (the event body less the
+ * chain fields). The venue applies it as its own `timer.*` / `attempt.closed` events.
+ */
+export const ProctorCommand = z.discriminatedUnion('type', PROCTOR_COMMAND_TYPES.map((type) => commandOf(type)) as unknown as [ReturnType<typeof commandOf>, ...ReturnType<typeof commandOf>[]]);
+export type ProctorCommand = z.infer<typeof ProctorCommand>;
+
+/** The venue's timer for one attempt, on the venue's clock (the authority). */
+export const TimerSnapshot = z.object({
+  state: z.enum(['not-started', 'running', 'paused', 'ended']),
+  /** Time left at `now` on the venue's clock; null before the start. */
+  remainingMs: z.number().int().nonnegative().nullable(),
+  deadline: Millis.nullable(),
+  now: Millis,
+});
+export type TimerSnapshot = z.infer<typeof TimerSnapshot>;
+
+/** What the venue tells a candidate's device about its attempt (the live stream's `attempt` message): the effect of proctor commands. */
+export const AttemptControl = z.object({
+  status: z.enum(['not-started', 'authorised', 'in-progress', 'paused', 'finished', 'removed']),
+  isKeyReleased: z.boolean(),
+  timer: TimerSnapshot,
+});
+export type AttemptControl = z.infer<typeof AttemptControl>;
 
 // ---- venue → hub ----------------------------------------------------------
 

@@ -9,6 +9,7 @@
  * it at any moment and append just the part beyond what it already authored; running it
  * twice never authors an event twice.
  */
+import type { TimerSnapshot } from '../../sync/messages';
 import type { EventBody } from '../../sync/events';
 
 /** One received event of the attempt (not the venue's own), with the venue's receive time. */
@@ -91,13 +92,8 @@ export function venueClockEvents(input: ClockInput): ClockEvent[] {
 }
 
 /** The venue's timer as a device needs it to count down on its own. */
-export interface TimerSnapshot {
-  state: 'not-started' | 'running' | 'paused' | 'ended';
-  /** Time left at `now` on the venue's clock; null before the start. */
-  remainingMs: number | null;
-  deadline: number | null;
-  now: number;
-}
+/** The venue's timer snapshot; its shape is the shared `TimerSnapshot` in sync/messages.ts. */
+export type { TimerSnapshot };
 
 /** The timer of an attempt from the events the venue authored (see {@link venueClockEvents}). */
 export function timerSnapshot(authored: readonly Pick<ClockEvent, 'type' | 'at' | 'data'>[], now: number): TimerSnapshot {
