@@ -97,7 +97,7 @@ export async function upsertDeviceHeads(db: HubDb, venueId: string, heads: reado
   await db.execute(sql`
     insert into device_heads (device_id, epoch, venue_id, acked_seq, acked_hash)
     select u.device_id, u.epoch, ${venueId}, u.acked_seq, u.acked_hash
-    from unnest(${column((h) => h.deviceId)}::text[], ${column((h) => h.epoch)}::int[], ${column((h) => h.ackedSeq)}::int[], ${column((h) => h.ackedHash)}::text[])
+    from unnest(${column((h) => h.deviceId)}::text[], ${column((h) => h.epoch)}::bigint[], ${column((h) => h.ackedSeq)}::int[], ${column((h) => h.ackedHash)}::text[])
       as u(device_id, epoch, acked_seq, acked_hash)
     on conflict (device_id, epoch) do update set acked_seq = excluded.acked_seq, acked_hash = excluded.acked_hash, venue_id = excluded.venue_id`);
 }
@@ -117,7 +117,7 @@ export async function insertVenueEvents(db: HubDb, venueId: string, rows: readon
       insert into venue_events (venue_id, venue_seq, device_id, epoch, seq, type, attempt_id, at, received_at, hash, prev_hash, body)
       select ${venueId}, u.venue_seq, u.device_id, u.epoch, u.seq, u.type, u.attempt_id, u.at, ${receivedAt}::bigint, u.hash, u.prev_hash, u.body::jsonb
       from unnest(
-        ${column((r) => r.venueSeq)}::bigint[], ${column((r) => r.deviceId)}::text[], ${column((r) => r.epoch)}::int[],
+        ${column((r) => r.venueSeq)}::bigint[], ${column((r) => r.deviceId)}::text[], ${column((r) => r.epoch)}::bigint[],
         ${column((r) => r.seq)}::int[], ${column((r) => r.type)}::text[], ${column((r) => r.attemptId)}::text[],
         ${column((r) => r.at)}::bigint[], ${column((r) => r.hash)}::text[], ${column((r) => r.prevHash)}::text[],
         ${column((r) => r.bodyJson)}::text[]

@@ -7,7 +7,7 @@ import { merkleRoot } from '../../sync/merkle';
 import { ApiErrorBody, UplinkReceipt, headSigningText } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
 import { createHubApp, createHubServices } from '../app';
-import { countVenueEvents, listAlarms, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
+import { countVenueEvents, listAlarms, readDeviceHeads, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
 import { testDatabaseTargets } from '../testing/databases';
 import { TestVenue } from '../testing/venue';
 
@@ -63,6 +63,20 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
 
     const cursor = await app.request('/api/uplink/cursor', { headers: venue.queryHeaders() });
     expect(await cursor.json()).toEqual({ ackedVenueSeq: 14, root: receipt.root, isHeadMatched: true });
+  });
+
+  it('takes device epochs that are store creation times in ms (past 32 bits)', async () => {
+    const venue = new TestVenue('v-epoch');
+    const { token } = await services.enrolment.createToken('test', { venueId: 'v-epoch' });
+    const enrolled = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId: 'v-epoch', name: 'v-epoch', publicKey: venue.publicKey }) });
+    expect(enrolled.status).toBe(201);
+    const epoch = 1_795_607_024_719;
+    venue.append(candidateChain({ deviceId: 'v-epoch-pc1', epoch, answers: 4, seed: 7 }));
+    const sent = await send(venue.batch(1, venue.log.length));
+    expect(sent.status).toBe(200);
+    expect(UplinkReceipt.parse(sent.body).ackedVenueSeq).toBe(venue.log.length);
+    const heads = await readDeviceHeads(database.db, ['v-epoch-pc1']);
+    expect(heads.map((head) => head.epoch)).toEqual([epoch]);
   });
 
   it('treats an identical resend (new nonce) as a no-op', async () => {

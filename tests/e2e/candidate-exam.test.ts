@@ -106,6 +106,7 @@ describe('candidate: sign-in to result', () => {
     expect(await page.accessibilityViolations()).toEqual([]);
     await page.confirmFinish();
     const shown = await page.result();
+    expect(await page.accessibilityViolations()).toEqual([]);
     const venueResult = await page.page.evaluate(() => fetch('/api/candidate/result').then((r) => r.json())) as { result: { withheld: boolean; score?: { total: number } } };
     // The citizenship policy shows the analysis card: the venue scores with the sealed key the hub sent.
     expect(venueResult.result.withheld).toBe(false);

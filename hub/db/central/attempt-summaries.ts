@@ -50,7 +50,7 @@ export async function upsertAttemptSummaries(db: HubDb, venueId: string, rows: r
     with batch as (
       select u.attempt_id, u.device_id || '#' || u.epoch as device_key, u.seq, u.type, u.at, u.session_id, u.candidate_id
       from unnest(
-        ${column(events.map((r) => r.attemptId))}::text[], ${column(events.map((r) => r.deviceId))}::text[], ${column(events.map((r) => r.epoch))}::int[],
+        ${column(events.map((r) => r.attemptId))}::text[], ${column(events.map((r) => r.deviceId))}::text[], ${column(events.map((r) => r.epoch))}::bigint[],
         ${column(events.map((r) => r.seq))}::int[], ${column(events.map((r) => r.type))}::text[], ${column(events.map((r) => r.at))}::bigint[],
         ${column(started.map((s) => s.sessionId))}::text[], ${column(started.map((s) => s.candidateId))}::text[]
       ) as u(attempt_id, device_id, epoch, seq, type, at, session_id, candidate_id)

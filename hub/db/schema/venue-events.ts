@@ -12,7 +12,8 @@ export const venueEvents = pgTable(
     venueId: text('venue_id').notNull(),
     venueSeq: bigint('venue_seq', { mode: 'number' }).notNull(),
     deviceId: text('device_id').notNull(),
-    epoch: integer('epoch').notNull(),
+    // A device's epoch is its store's creation time in ms: past 32 bits.
+    epoch: bigint('epoch', { mode: 'number' }).notNull(),
     seq: integer('seq').notNull(),
     type: text('type').notNull(),
     attemptId: text('attempt_id'),
