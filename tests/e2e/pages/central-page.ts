@@ -90,4 +90,48 @@ export class CentralPage {
     await this.page.getByRole('button', { name: 'Verify' }).click();
     return this.textOf('[data-test="verdict"]');
   }
+  /** The access codes shown once after a roster import, by IIN. */
+  async accessCodes(): Promise<Map<string, string>> {
+    await this.page.getByText('Roster imported:', { exact: false }).waitFor({ timeout: 30_000 });
+    const rows = await this.page.locator('table tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? '')));
+    return new Map(rows.filter((cells) => cells.length === 3).map((cells) => [cells[0]!, cells[2]!]));
+  }
+
+  /** Publishes the session chosen on the set-up page to its venue and waits for the job to finish. */
+  async publishChosenSession(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Publish to venue' }).click();
+    await this.page.getByText('Published.', { exact: true }).waitFor({ timeout: 60_000 });
+  }
+
+  /** The completeness cell of an attempt on the session page. */
+  attemptCompleteness(attemptId: string): Promise<string> {
+    return this.page.locator(`tr[data-attempt="${attemptId}"] td`).nth(1).innerText();
+  }
+
+  /** Clears an open discrepancy of a kind with a reason. */
+  async clearDiscrepancy(kind: string, reason: string): Promise<void> {
+    const item = this.page.locator(`[data-test="queue"] li[data-resolved="no"][data-kind="${kind}"]`).first();
+    const before = await this.queue('yes').count();
+    await item.locator('input[name="reason"]').fill(reason);
+    await item.getByRole('button', { name: 'Clear' }).click();
+    await this.page.waitForFunction((count) => document.querySelectorAll('[data-test="queue"] li[data-resolved="yes"]').length > count, before);
+  }
+
+  /** Decides the appeals on an item (appeals page) and returns the re-scoring report shown. */
+  async decideAppeal(itemId: string, outcome: 'void' | 'correct-key' | 'reject', reason: string, correctOptionIds = ''): Promise<string> {
+    await this.goto('/central/appeals');
+    const card = this.page.locator(`article.appeal[data-item="${itemId}"]`);
+    await card.locator('select[name="outcome"]').selectOption(outcome);
+    if (outcome === 'correct-key') await card.locator('input[name="options"]').fill(correctOptionIds);
+    await card.locator('input[name="reason"]').fill(reason);
+    await card.getByRole('button', { name: 'OK' }).click();
+    return card.locator('[role="status"]').innerText();
+  }
+
+  /** Publishes a session's results from its page and returns the hub's answer as shown. */
+  async publishResults(sessionId: string): Promise<string> {
+    await this.openSession(sessionId);
+    await this.page.getByRole('button', { name: 'Publish results' }).click();
+    return this.page.locator('[role="status"], [role="alert"]').first().innerText();
+  }
 }
