@@ -49,6 +49,8 @@ describe.each(testDatabaseTargets())('hub app on $name', (target) => {
 
   it('enrols a venue once per token, and names why a token is refused', async () => {
     const { token } = await services.enrolment.createToken('test', { venueId: 'v-enrol' });
+    // Typed on the technician's command line: it must never start with '-'.
+    expect(token).toMatch(/^enrol-[A-Za-z0-9_-]{32}$/);
     const venue = new TestVenue('v-enrol', () => clock);
     expect((await enrol(token, venue)).status).toBe(201);
     // The same venue repeating its own request (lost answer) is answered again…

@@ -22,7 +22,8 @@ export class EnrolmentService {
 
   /** Creates a one-time token (returned once, stored hashed), optionally bound to a venue id. */
   async createToken(createdBy: string, options: { venueId?: string; validHours?: number } = {}): Promise<{ token: string; venueId: string | null; expiresAt: number }> {
-    const token = randomBytes(24).toString('base64url');
+    // A letter first: a token starting with '-' would read as an option on the set-up command line.
+    const token = `enrol-${randomBytes(24).toString('base64url')}`;
     const now = this.ctx.now();
     const expiresAt = now + (options.validHours ?? ENROLMENT_TOKEN_HOURS) * 3_600_000;
     const venueId = options.venueId ?? null;
