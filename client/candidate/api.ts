@@ -7,7 +7,6 @@ import type { AnswerValue } from '../../sync/events';
 import type { AttemptStatus } from '../../sync/fold';
 import type { AttemptScore } from '../../sync/scoring';
 import type { SealedFields } from '../../sync/seal';
-import { ApiCallError, apiCaller } from '../shell/api-call';
 
 export interface CandidateProfile {
   candidateId: string;
@@ -63,11 +62,34 @@ export interface StreamUpdate {
   timer: TimerSnapshot;
 }
 
-export class CandidateApiError extends ApiCallError {
+export class CandidateApiError extends Error {
   override readonly name = 'CandidateApiError';
+  readonly code: string;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, status: number, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
 }
 
-const call = apiCaller('/api/candidate', CandidateApiError);
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/candidate${path}`, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+  } catch {
+    throw new CandidateApiError('offline', 0, 'the venue server cannot be reached');
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const details = typeof body.details === 'object' && body.details !== null ? (body.details as Record<string, unknown>) : {};
+    throw new CandidateApiError(typeof body.code === 'string' ? body.code : 'server-error', response.status, typeof body.message === 'string' ? body.message : `HTTP ${response.status}`, details);
+  }
+  return body as T;
+}
 
 export const candidateApi = {
   login: (input: { iin: string; accessCode: string; deviceId: string }) =>

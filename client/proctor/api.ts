@@ -5,15 +5,37 @@
  * they are events of the tablet's own chain (see useProctorActions).
  */
 import type { ProctorProfile, RoomView } from '../../sync/views/proctor';
-import { ApiCallError, apiCaller } from '../shell/api-call';
 
 export type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, ProctorProfile, RoomAssignment, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
 
-export class ProctorApiError extends ApiCallError {
+export class ProctorApiError extends Error {
   override readonly name = 'ProctorApiError';
+  readonly code: string;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, status: number, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
 }
 
-const call = apiCaller('/api/proctor', ProctorApiError);
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/proctor${path}`, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+  } catch {
+    throw new ProctorApiError('offline', 0, 'the venue server cannot be reached');
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const details = typeof body.details === 'object' && body.details !== null ? (body.details as Record<string, unknown>) : {};
+    throw new ProctorApiError(typeof body.code === 'string' ? body.code : 'server-error', response.status, typeof body.message === 'string' ? body.message : `HTTP ${response.status}`, details);
+  }
+  return body as T;
+}
 
 /** The path of a room under the proctor API. */
 export const roomPath = (sessionId: string, roomId: string): string => `/sessions/${encodeURIComponent(sessionId)}/rooms/${encodeURIComponent(roomId)}`;
