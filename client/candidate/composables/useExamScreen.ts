@@ -137,7 +137,7 @@ export function useExamScreen() {
   });
 
   watch(() => store.status, (status) => {
-    if (status === 'removed' || status === 'finished') void router.replace({ name: 'candidate-result' });
+    if (status === 'removed' || status === 'finished') void router.replace({ name: 'candidate-result', query: store.finishReason === 'time-up' ? { timeUp: '1' } : {} });
   });
 
   onBeforeUnmount(() => {

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChainedEvent } from '../../../sync/events';
 import type { ExamPackage } from '../../../sync/package';
 import { generateSessionKey, sealPackage } from '../../../sync/seal';
@@ -171,6 +171,20 @@ describe('useAttemptStore', () => {
     expect(resumedTimer(stored, 900_000, 5).remainingMs).toBe(600_000);
     expect(resumedTimer(stored, 9_000_000, 5).remainingMs).toBe(0);
     expect(resumedTimer({ ...stored, state: 'paused' }, 1_060_000, 5).remainingMs).toBe(600_000);
+  });
+
+  it('when the venue ends the attempt at zero first, records its own time-up finish once and remembers why', async () => {
+    const store = useAttemptStore();
+    await store.restore();
+    await store.loadAttempt();
+    expect(store.status).toBe('in-progress');
+    const ended: TimerSnapshot = { state: 'ended', remainingMs: 0, deadline: null, now: 0 };
+    store.applyStreamUpdate({ status: 'finished', timer: ended });
+    store.applyStreamUpdate({ status: 'finished', timer: ended });
+    await vi.waitFor(() => expect(store.status).toBe('finished'));
+    expect(store.finishReason).toBe('time-up');
+    const finished = (await eventsForAttempt(PROFILE.attemptId)).filter((e) => e.type === 'attempt.finished');
+    expect(finished.map((e) => e.type === 'attempt.finished' && e.data.reason)).toEqual(['time-up']);
   });
 
   it('finishes once, makes no more changes after, and forgets the key', async () => {

@@ -71,6 +71,8 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
   const isPreCheckDone = ref(false);
   const examPackage = shallowRef<ExamPackage | null>(null);
   const status = ref<AttemptStatus>('not-started');
+  /** Why this PC finished the attempt, once it has: the result page says "time is up" for 'time-up'. */
+  const finishReason = ref<'candidate' | 'time-up' | null>(null);
   const answers = ref<Record<string, AnswerValue>>({});
   const flagged = ref<Record<string, boolean>>({});
   const audioPlays = ref<Record<string, number>>({});
@@ -136,6 +138,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     const device = await ensureDevice();
     const signedIn = await candidateApi.login({ iin: iin.trim(), accessCode, deviceId: device.deviceId });
     profile.value = signedIn;
+    finishReason.value = null;
     await kvSet(PROFILE_KEY, signedIn);
     await deleteAttemptKeysExcept(signedIn.attemptId).catch(() => undefined);
     return signedIn;
@@ -317,8 +320,14 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
 
   /** Finishes the attempt (by the candidate, or at zero) and tries to get it to the venue now. */
   async function finish(reason: 'candidate' | 'time-up'): Promise<void> {
-    if (status.value === 'finished' || status.value === 'removed') return;
-    await record({ type: 'attempt.finished', data: { reason } });
+    if (status.value === 'finished' || status.value === 'removed' || finishReason.value !== null) return;
+    finishReason.value = reason;
+    try {
+      await record({ type: 'attempt.finished', data: { reason } });
+    } catch (failure) {
+      finishReason.value = null;
+      throw failure;
+    }
     status.value = 'finished';
     setAttemptInProgress(false);
     await forgetKey();
@@ -333,13 +342,19 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
   }
 
   function applyStreamUpdate(update: { status: AttemptStatus; timer: TimerSnapshot }): void {
+    // The venue's clock reached zero before this PC's: the PC still records its own finish, as time-up.
+    if (update.status === 'finished' && update.timer.state === 'ended' && !isOver(status.value)) {
+      applyTimer(update.timer);
+      void finish('time-up').catch(() => undefined);
+      return;
+    }
     if (status.value !== 'finished' || update.status === 'removed') status.value = update.status;
     applyTimer(update.timer);
     if (isOver(update.status)) void forgetKey();
   }
 
   return {
-    profile, isRulesAccepted, isPreCheckDone, examPackage, status, answers, flagged, audioPlays, saveStates, currentIndex, timer,
+    profile, isRulesAccepted, isPreCheckDone, examPackage, status, finishReason, answers, flagged, audioPlays, saveStates, currentIndex, timer,
     saveError, isVenueReachable, pendingCount, items, currentItem, attemptId, unansweredItemIds, flaggedItemIds,
     signIn, restore, cacheSealedPackage, openExam, loadAttempt, startAttempt, setAnswer, toggleFlag, recordPlay,
     fileTechnicalAppeal, fileContentAppeal, finish, flush, remainingMs, applyTimer, applyStreamUpdate, record, refreshReceipts,
