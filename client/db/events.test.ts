@@ -47,6 +47,35 @@ describe('device event store', () => {
     expect(device[0]!.lastHash).toBe(stored[39]!.hash);
   });
 
+  it('keeps one chain when two pages of the same browser append in turn, each with its own connection', async () => {
+    const first = await freshDb();
+    const second = new DeviceDb(first.name);
+    opened.push(second);
+    await appendEvent(answer('att-1', 'q1'), first);
+    await appendEvent(answer('att-1', 'q2'), second); // the first page's remembered head is now behind
+    const mixed = await Promise.all([
+      appendEvent(answer('att-1', 'q3'), first),
+      appendEvent(answer('att-1', 'q4'), second),
+      appendEvent(answer('att-1', 'q5'), first),
+    ]);
+    expect(mixed.map((e) => e.seq).sort((a, b) => a - b)).toEqual([3, 4, 5]);
+    const stored = await eventsAfter(1_700_000_000_000, 0, 100, first);
+    expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(verifyChain(stored)).toBeNull();
+    expect((await first.device.get('self'))!.lastHash).toBe(stored[4]!.hash);
+  });
+
+  it('follows a new epoch written by another page instead of writing into the old one', async () => {
+    const db = await freshDb();
+    await appendEvent(answer('att-1', 'q1'), db);
+    const other = new DeviceDb(db.name);
+    opened.push(other);
+    await other.device.put({ key: 'self', deviceId: 'pc-07', epoch: 1_800_000_000_000, nextSeq: 1, lastHash: GENESIS_HASH, createdAt: 1_800_000_000_000 });
+    const next = await appendEvent(answer('att-1', 'q2'), db);
+    expect(next).toMatchObject({ epoch: 1_800_000_000_000, seq: 1, prevHash: GENESIS_HASH });
+    expect((await eventsAfter(1_700_000_000_000, 0, 10, db)).map((e) => e.seq)).toEqual([1]);
+  });
+
   it('continues the chain across reopening the database', async () => {
     const db = await freshDb();
     await appendEvent(answer('att-1', 'q1'), db);

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '../../sync/chain';
 import type { ChainedEvent } from '../../sync/events';
 import { appendEvent, countPending, DeviceDb, ensureDevice, type EventDraft } from '../db';
@@ -14,6 +14,8 @@ const EPOCH = 1_700_000_000_000;
 class FakeVenue {
   held: ChainedEvent[] = [];
   isReachable = true;
+  /** Requests still to fail as if the network were down, before `isReachable` is looked at. */
+  dropNext = 0;
   maxEventsPerPush = Infinity;
   failWith500 = 0;
   pushSizes: number[] = [];
@@ -31,6 +33,10 @@ class FakeVenue {
   fetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input), 'http://venue.test');
     this.paths.push(url.pathname);
+    if (this.dropNext > 0) {
+      this.dropNext -= 1;
+      throw new TypeError('fetch failed');
+    }
     if (!this.isReachable) throw new TypeError('fetch failed');
     if (this.failWith500 > 0) {
       this.failWith500 -= 1;
@@ -135,6 +141,24 @@ describe('outbox pump', () => {
     expect(await countPending(db)).toBe(0);
     expect(outbox.state.value).toBe('done');
     expect(outbox.error.value).toBeNull();
+  });
+
+  it('goes again at once when the network returns during a pass that then fails, not after its backoff', async () => {
+    const { db, venue, outbox } = await setup(3, { backoffBaseMs: 60_000, backoffMaxMs: 60_000 });
+    const listeners = new Map<string, () => void>();
+    const realAdd = globalThis.addEventListener;
+    globalThis.addEventListener = ((type: string, listener: () => void) => { listeners.set(type, listener); }) as typeof globalThis.addEventListener;
+    try {
+      venue.dropNext = 1;
+      outbox.start();
+      listeners.get('online')!(); // the browser says online while the first pass is still failing
+      await vi.waitFor(async () => expect(await countPending(db)).toBe(0), { timeout: 2000 });
+      expect(venue.held).toHaveLength(3);
+      expect(venue.paths[0]).toBe('/api/device/cursor'); // the failed first request
+    } finally {
+      outbox.stop();
+      globalThis.addEventListener = realAdd;
+    }
   });
 
   it('resends from the venue\'s cursor when the venue holds less than it acknowledged', async () => {

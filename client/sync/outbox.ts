@@ -321,9 +321,13 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
 
   function onOnline(): void {
     cursor = null;
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = null;
-    void drain();
+    // A pass still in flight may fail for the network that was down: once it is over,
+    // go again now instead of waiting out the backoff it scheduled.
+    void (running ?? Promise.resolve()).then(() => {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      return drain();
+    });
   }
 
   function onOffline(): void {

@@ -4,10 +4,13 @@
  *   `appendEvent` transaction holding its event fires `complete` with strict durability;
  * - saveAck: from the same click until the venue's receipt covering that event arrives;
  * - rawStrictCommit: a bare IndexedDB read-write transaction with `durability: 'strict'`
- *   putting one small record, in the same page and profile: the floor of the save path;
+ *   putting one small record, in the same page and profile: the floor of the commit;
+ * - clickRawCommit: a bare button in the same page whose click handler commits one such
+ *   record, click timestamp to `complete`: the floor of a click-to-commit in this browser
+ *   (Chromium delivers a transaction's completion later after input than when idle);
  * - offlineStart: the browser restarted with the network off, the exam screen opened
- *   from the service worker's cache, until its first item's options are in the page
- *   (`performance.now()` from the navigation's start);
+ *   from the service worker's cache with the attempt's key kept on the PC, until its first
+ *   item's options are in the page (`performance.now()` from the navigation's start);
  * - candidateJsKbGz: gzip (level 9) of the JavaScript the page and its workers fetch from
  *   the sign-in page to the exam screen (not the service worker's precache downloads);
  *   the face monitor's lazily loaded bundle, worker, wasm and models are `visionKb`.
@@ -224,11 +227,59 @@ function rawStrictCommits(page: Page, warmUp: number, count: number): Promise<{ 
   }, [warmUp, count] as const);
 }
 
+/**
+ * The floor of a click-to-commit in this browser: a bare button in the same page whose click
+ * handler opens one strict read-write transaction putting one small record (own database, no
+ * rendering work), clicked `count` times after `warmUp` with the same pacing as the options.
+ * Returns click event timestamp to `complete`, per click.
+ */
+async function clickRawStrictCommits(page: Page, warmUp: number, count: number): Promise<number[]> {
+  const centre = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('bench-click-raw-commit', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('rows', { keyPath: 'seq' });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const button = document.createElement('button');
+    button.textContent = 'raw';
+    button.style.cssText = 'position:fixed;right:4px;bottom:4px;z-index:2147483647;width:48px;height:48px';
+    document.body.appendChild(button);
+    const samples: number[] = [];
+    const waiters: Array<() => void> = [];
+    let seq = 0;
+    button.addEventListener('click', (event) => {
+      const transaction = db.transaction(['rows'], 'readwrite', { durability: 'strict' });
+      transaction.objectStore('rows').put({ seq: seq++, itemId: 'item-1', optionIds: ['b'], at: Date.now() });
+      transaction.oncomplete = () => {
+        samples.push(performance.now() - event.timeStamp);
+        waiters.splice(0).forEach((wake) => wake());
+      };
+    });
+    (window as unknown as { __clickRaw: unknown }).__clickRaw = {
+      samples,
+      next: (n: number) => new Promise<void>((resolve) => {
+        const check = () => (samples.length >= n ? resolve() : waiters.push(check));
+        check();
+      }),
+    };
+    const box = button.getBoundingClientRect();
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  });
+  for (let i = 0; i < warmUp + count; i++) {
+    await page.mouse.click(centre.x, centre.y);
+    await page.evaluate((n) => (window as unknown as { __clickRaw: { next: (n: number) => Promise<void> } }).__clickRaw.next(n), i + 1);
+    await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
+  }
+  const samples = await page.evaluate(() => (window as unknown as { __clickRaw: { samples: number[] } }).__clickRaw.samples);
+  return samples.slice(warmUp);
+}
+
 /** Restarts the browser with no network and opens the exam screen from the cache. */
-async function offlineColdStart(userDataDir: string, cameraFile: string, origin: string, sessionKey: string | undefined, waitMs: number) {
+async function offlineColdStart(userDataDir: string, cameraFile: string, origin: string, waitMs: number) {
   const context = await launch(userDataDir, cameraFile, true);
   try {
-    await context.addInitScript({ content: candidateProbeScript(sessionKey ? { sessionKey } : {}) });
+    await context.addInitScript({ content: candidateProbeScript() });
     const page = await firstPage(context);
     const servedBy = { serviceWorker: 0, failed: 0 };
     page.on('requestfinished', (request) => void request.response().then((r) => { if (r?.fromServiceWorker()) servedBy.serviceWorker++; }).catch(() => undefined));
@@ -270,7 +321,7 @@ export async function run(): Promise<Record<string, unknown>> {
     let saves: SaveFigures;
     let raw: number[];
     let rawAppendShaped: number[];
-    let sessionKey: string | undefined;
+    let clickRaw: number[];
     let startExamMs: number;
     try {
       await context.addInitScript({ content: candidateProbeScript() });
@@ -301,18 +352,17 @@ export async function run(): Promise<Record<string, unknown>> {
       saves = pairSaves(probe, firstClick + WARM_UP_CLICKS);
       saves.missed += timeouts;
       ({ small: raw, appendShaped: rawAppendShaped } = await rawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS));
+      clickRaw = await clickRawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS);
       // The face monitor's worker has loaded its wasm and models by now.
       await scripts.settled();
-      sessionKey = await page.evaluate(() => fetch('/api/candidate/key').then((r) => r.json()).then((body: { key?: string }) => body.key));
     } finally {
       await context.close();
     }
 
-    // 2. Offline cold starts. The session key is held in memory only, never stored, so a
-    // restarted PC needs the venue for it: the first start answers that one request from
-    // memory (standing in for the key the page held), the second has no network at all.
-    const withKey = await offlineColdStart(userDataDir, cameraFile, origin, sessionKey, 20_000);
-    const withoutKey = await offlineColdStart(userDataDir, cameraFile, origin, undefined, 8000);
+    // 2. Offline cold starts: the browser restarted with no network at all; the exam
+    // reopens from the service worker's cache with the key kept on the PC for the attempt.
+    const firstOffline = await offlineColdStart(userDataDir, cameraFile, origin, 20_000);
+    const secondOffline = await offlineColdStart(userDataDir, cameraFile, origin, 8000);
 
     const isVision = (l: ScriptLoad) => VISION_PATH.test(l.path);
     const code = scripts.loads.filter((l) => /\.m?js$/.test(l.path) && !isVision(l));
@@ -324,6 +374,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const durabilities = [...new Set(saves.durabilities)];
     const saveDurableP99Ms = percentile(saves.durable, 99);
     const rawStrictCommitP99Ms = percentile(raw, 99);
+    const clickRawCommitP99Ms = percentile(clickRaw, 99);
 
     return {
       saveDurableP50Ms: percentile(saves.durable, 50),
@@ -333,11 +384,15 @@ export async function run(): Promise<Record<string, unknown>> {
       rawStrictCommitP50Ms: percentile(raw, 50),
       rawStrictCommitP99Ms,
       saveToRawP99Ratio: round(saveDurableP99Ms / rawStrictCommitP99Ms),
-      offlineStartMs: withKey.examMs === null ? null : round(withKey.examMs),
-      offlineShellStartMs: withKey.shellMs === null ? null : round(withKey.shellMs),
-      offlineStartWallMs: withKey.wallMs,
-      isOfflineSaveWorking: withKey.isSavedOffline,
-      isExamUpWithoutNetworkOrKey: withoutKey.isExamUp,
+      clickRawCommitP50Ms: percentile(clickRaw, 50),
+      clickRawCommitP99Ms,
+      saveToClickRawP50Ratio: round(percentile(saves.durable, 50) / percentile(clickRaw, 50)),
+      saveToClickRawP99Ratio: round(saveDurableP99Ms / clickRawCommitP99Ms),
+      offlineStartMs: firstOffline.examMs === null ? null : round(firstOffline.examMs),
+      offlineShellStartMs: firstOffline.shellMs === null ? null : round(firstOffline.shellMs),
+      offlineStartWallMs: firstOffline.wallMs,
+      isOfflineSaveWorking: firstOffline.isSavedOffline,
+      isExamUpOfflineAgain: secondOffline.isExamUp,
       candidateJsKbGz: sum(code),
       candidateJsBeforeStartKbGz: sum(code.filter((l) => l.phase === 'before-start')),
       visionKb,
@@ -361,8 +416,8 @@ export async function run(): Promise<Record<string, unknown>> {
         rawAppendShapedCommitP50Ms: percentile(rawAppendShaped, 50),
         rawAppendShapedCommitP99Ms: percentile(rawAppendShaped, 99),
         startExamOnlineMs: startExamMs,
-        offlineWithKey: withKey,
-        offlineWithoutKey: withoutKey,
+        offlineFirst: firstOffline,
+        offlineSecond: secondOffline,
         scripts: code.map((l) => ({ ...l, kbGz: round(l.kbGz) })),
         visionFetched: visionLoads.map((l) => ({ ...l, kbGz: round(l.kbGz) })),
         serviceWorkerKbGz: swKbGz,
@@ -371,7 +426,8 @@ export async function run(): Promise<Record<string, unknown>> {
         `${MEASURED_CLICKS} mouse clicks (after ${WARM_UP_CLICKS} warm-up) alternating between the options of one single-choice item, each waited out until the venue's receipt is stored, then ${IDLE_BETWEEN_CLICKS_MS} ms idle;`,
         'durable = click event timestamp to the appendEvent transaction\'s complete event (strict durability), ack = click to the receipt response covering its seq;',
         `raw = ${RAW_COMMITS} strict read-write transactions putting one small record, same page (and ${RAW_COMMITS} shaped like appendEvent's: read head, add indexed row, put head);`,
-        'offlineStart = persistent profile, browser restarted offline, /exam from the service worker, navigation start to the first item\'s options in the DOM, with /api/candidate/key answered from memory (the key is never stored);',
+        `clickRaw = ${RAW_COMMITS} clicks on a bare button in the same page whose handler commits one such record, click timestamp to complete, same pacing: the browser's own floor for a click-to-commit;`,
+        'offlineStart = persistent profile, browser restarted with no network, /exam from the service worker, navigation start to the first item\'s options in the DOM (twice: the second restart is offlineSecond in the details);',
         'JS sizes = gzip -9 of the bytes the page and its workers received; visionKb = gzip -9 of the face monitor\'s bundle, worker, wasm and models. A fake camera shows one face throughout, so the face monitor runs during the clicks.',
       ].join(' '),
     };

@@ -10,7 +10,6 @@
  * - every receipt the venue sends for `POST /api/device/events` (the ackedSeq, and when
  *   the response arrived);
  * - when the shell (its language switcher) and the exam's first item (its options) are first in the DOM.
- * It can also answer `/api/candidate/key` from memory, for the offline cold start.
  * The function is serialised into the page: it must not use anything from outside it.
  */
 
@@ -46,12 +45,7 @@ declare global {
   }
 }
 
-export interface ProbeOptions {
-  /** When set, `/api/candidate/key` is answered with this key and never reaches the network. */
-  sessionKey?: string;
-}
-
-export function installCandidateProbe(options: ProbeOptions): void {
+export function installCandidateProbe(): void {
   const waiters = new Set<() => void>();
   const notify = () => { for (const waiter of [...waiters]) waiter(); };
   const state: ProbeState = {
@@ -127,9 +121,6 @@ export function installCandidateProbe(options: ProbeOptions): void {
   const pageFetch = window.fetch.bind(window);
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url, location.href);
-    if (options.sessionKey && url.pathname === '/api/candidate/key') {
-      return new Response(JSON.stringify({ key: options.sessionKey }), { status: 200, headers: { 'content-type': 'application/json' } });
-    }
     const response = await pageFetch(input, init);
     if (url.pathname === '/api/device/events' && (init?.method ?? 'GET').toUpperCase() === 'POST' && response.ok) {
       const at = performance.now();
@@ -156,6 +147,6 @@ export function installCandidateProbe(options: ProbeOptions): void {
  * The probe as an init script. tsx keeps function names with a `__name` helper the page
  * lacks; the page gets a stand-in, for the probe and for the benchmark's own evaluate calls.
  */
-export function candidateProbeScript(options: ProbeOptions = {}): string {
-  return `globalThis.__name ??= (target) => target; (${installCandidateProbe.toString()})(${JSON.stringify(options)});`;
+export function candidateProbeScript(): string {
+  return `globalThis.__name ??= (target) => target; (${installCandidateProbe.toString()})();`;
 }
