@@ -12,3 +12,4 @@ export * from './codec';
 export * from './receiver';
 export * from './fold';
 export * from './scoring';
+export * from './rows';
