@@ -33,7 +33,8 @@ export function openCamera(): Promise<MediaStream> {
     cameraState.value = 'starting';
     try {
       if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('no camera API', 'NotFoundError');
-      const opened = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+      // The monitor samples a frame every few hundred ms: a low frame rate leaves the PC's cores to the exam.
+      const opened = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 10, max: 15 } }, audio: false });
       for (const track of opened.getVideoTracks()) {
         track.addEventListener('ended', () => {
           if (stream === opened) cameraState.value = 'failed';
