@@ -64,7 +64,39 @@ export interface SessionReport { sessionId: string; venueId: string; examId: str
 export interface AuditEntry { seq: number; at: number; actor: string; action: string; subject: string | null; hash: string }
 export interface AuditVerification { isIntact: boolean; count: number; headHash: string; firstBad?: { seq: number; reason: string } }
 
-export interface VerifiedCertificate { isValid: boolean; isExpired: boolean; certificateNumber: string; fullName: string; examId: string; total: number; totalMax: number; issuedAt: number; validUntil: number }
+export interface VerifiedCertificate { isValid: boolean; isExpired: boolean; isRevoked: boolean; certificateNumber: string; fullName: string; examId: string; total: number; totalMax: number; issuedAt: number; validUntil: number }
+
+/** Where a session stands at the hub (GET /api/central/schedule/:sessionId). */
+export interface SessionStatus {
+  sessionId: string;
+  venueId: string;
+  examId: string;
+  examVersion: number;
+  startsAt: number;
+  candidates: number;
+  proctors: Array<{ username: string; displayName: string; roomIds: string[] }>;
+  publishedAt: number | null;
+  keyReleasedAt: number | null;
+  hasReleaseCode: boolean;
+  resultsPublishedAt: number | null;
+}
+
+/** One issued certificate in the journal. */
+export interface JournalEntry {
+  certificateNumber: string;
+  attemptId: string;
+  sessionId: string;
+  examId: string;
+  iin: string;
+  fullName: string;
+  individualCode: string;
+  total: number;
+  totalMax: number;
+  issuedAt: number;
+  validUntil: number;
+  isRevoked: boolean;
+  isExpired: boolean;
+}
 
 /** Reads a file chosen in an <input type=file> as text. */
 export function readFileText(file: File): Promise<string> {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHubApp, createHubServices } from '../app';
 import type { HubDatabase } from '../db';
+import { attemptSummariesOf } from '../db/central';
 import { pdfText } from '../pdf/text';
 import { chainEvent } from '../../sync/chain';
 import { testDatabaseTargets } from '../testing/databases';
@@ -72,6 +73,9 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
   it('judges each attempt complete or incomplete and queues every discrepancy, explained', async () => {
     const report = await json<{ counts: Record<string, number>; attempts: Array<{ attemptId: string; completeness: string; total: number }>; discrepancies: Discrepancy[] }>(call('reviewer', 'GET', '/sessions/s1'));
     expect(report.counts).toEqual({ complete: 3, incomplete: 1, conflict: 0 });
+    // The session's attempts are those the per-attempt summary (kept at ingest) files under it.
+    expect(report.attempts.map((a) => a.attemptId).sort()).toEqual(['s1.a', 's1.b', 's1.e1', 's1.e2']);
+    expect((await attemptSummariesOf(database.db, 'v1', 's1')).map((summary) => summary.attemptId)).toEqual(['s1.a', 's1.b', 's1.e1', 's1.e2']);
     expect(report.attempts.find((a) => a.attemptId === 's1.b')).toMatchObject({ completeness: 'incomplete' });
     expect(report.discrepancies.map((d) => `${d.kind} ${d.subject}`).sort()).toEqual([
       'checked-in-no-attempt cand-c', 'clock-anomaly pc-b/1', 'duplicate-attempts cand-e', 'late-events s1.a', 'never-closed s1.b', 'no-show cand-d', 'score-mismatch s1.a',
@@ -161,5 +165,16 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     const conflicts = report.discrepancies.filter((d) => d.kind === 'chain-conflict' && !d.resolution);
     expect(conflicts.map((d) => d.subject)).toEqual(expect.arrayContaining(['s1.b']));
     expect(conflicts.some((d) => d.explanation.includes('conflicts with one the hub holds for device pc-b'))).toBe(true);
+  });
+  it('lists a certificate as revoked in the journal and the public check once its attempt is annulled', async () => {
+    type Entry = { certificateNumber: string; attemptId: string; individualCode: string; isRevoked: boolean; isExpired: boolean };
+    const [before] = (await json<{ certificates: Entry[] }>(call('admin', 'GET', '/certificates?sessionId=s1'))).certificates;
+    expect(before).toMatchObject({ attemptId: 's1.a', isRevoked: false, isExpired: false });
+    expect((await call('reviewer', 'GET', '/certificates?sessionId=s1')).status).toBe(403);
+    expect((await call('reviewer', 'POST', '/sessions/s1/attempts/s1.a/decision', { decision: 'annul', reason: 'a second person seen on the recording' })).status).toBe(200);
+    const [after] = (await json<{ certificates: Entry[] }>(call('auditor', 'GET', '/certificates?sessionId=s1'))).certificates;
+    expect(after).toMatchObject({ certificateNumber: before!.certificateNumber, isRevoked: true, isExpired: false });
+    const check = await app.request(`/api/public/certificates/verify?iin=${IINS[0]}&code=${before!.individualCode}`);
+    expect(await check.json()).toMatchObject({ isValid: false, isRevoked: true, isExpired: false });
   });
 });

@@ -4,13 +4,16 @@
  * empty, every appealed item is decided and no open answer awaits marking. Certificates go
  * to passing, non-annulled results only: a unique number, the candidate's individual code,
  * valid 2 years. Anyone can verify one by IIN plus code; a wrong pair learns nothing.
+ * A certificate counts as revoked once its attempt is annulled by a staff decision (on its
+ * violations, or in the discrepancy queue) after issue: the annulment is the revocation's
+ * record, so the journal and the public check derive it rather than store a second copy.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HubContext } from '../context';
 import { appendAudit } from '../db';
 import {
-  certificatesOf, certificatesOfIin, findCentralSession, findCertificate, insertCertificate, markResultsPublished, upsertResults,
-  type CertificateRow, type ResultRow,
+  certificatesOf, certificatesOfIin, findCentralSession, findCertificate, insertCertificate, markResultsPublished, resolutionsOf, upsertResults,
+  violationDecisionsOf, type CertificateRow, type ResultRow,
 } from '../db/central';
 import { ApiError } from '../errors';
 import { renderCertificatePdf } from '../pdf/certificate';
@@ -31,6 +34,8 @@ export function twoYearsAfter(ms: number): number {
 }
 
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export type JournalEntry = CertificateRow & { isRevoked: boolean; isExpired: boolean };
 
 export class ResultsService {
   constructor(private readonly ctx: HubContext) {}
@@ -95,10 +100,24 @@ export class ResultsService {
   }
 
   /** Public check by IIN plus individual code; undefined unless both match a certificate. */
-  async verify(iin: string, code: string): Promise<(CertificateRow & { isExpired: boolean }) | undefined> {
+  async verify(iin: string, code: string): Promise<JournalEntry | undefined> {
     const normalised = code.trim().toUpperCase();
     const match = (await certificatesOfIin(this.ctx.database.db, iin.trim())).find((c) => sameText(c.individualCode, normalised));
-    return match ? { ...match, isExpired: match.validUntil < this.ctx.now() } : undefined;
+    return match ? (await this.#withStatus([match]))[0] : undefined;
+  }
+
+  /** Certificates with whether each is revoked (its attempt annulled since) or expired. */
+  async #withStatus(rows: readonly CertificateRow[]): Promise<JournalEntry[]> {
+    const db = this.ctx.database.db;
+    const revoked = new Set<string>();
+    if (rows.length > 0) {
+      for (const decision of await violationDecisionsOf(db, rows.map((row) => row.attemptId))) if (decision.decision === 'annul') revoked.add(decision.attemptId);
+      for (const sessionId of new Set(rows.map((row) => row.sessionId))) {
+        for (const resolution of await resolutionsOf(db, sessionId)) if (resolution.action === 'annul') revoked.add(subjectOf(resolution.discrepancyId));
+      }
+    }
+    const now = this.ctx.now();
+    return rows.map((row) => ({ ...row, isRevoked: revoked.has(row.attemptId), isExpired: row.validUntil < now }));
   }
 
   /** The certificate journal as CSV for the national registry. */
@@ -118,8 +137,8 @@ export class ResultsService {
     return rows;
   }
 
-  /** Issued certificates (the journal). */
-  async journal(sessionId?: string): Promise<CertificateRow[]> {
-    return certificatesOf(this.ctx.database.db, sessionId);
+  /** Issued certificates (the journal), each with whether it is revoked or expired. */
+  async journal(sessionId?: string): Promise<JournalEntry[]> {
+    return this.#withStatus(await certificatesOf(this.ctx.database.db, sessionId));
   }
 }

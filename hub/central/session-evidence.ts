@@ -1,6 +1,8 @@
 /**
  * Loads everything the hub holds about one published session and derives its attempts
- * and discrepancy queue. The exam comes from the central import when there is one, and
+ * and discrepancy queue. Which attempts belong to the session is read from the per-attempt
+ * summary table (db/central/attempt-summaries.ts); only those attempts' events are loaded,
+ * to fold and score them and verify their chains. The exam comes from the central import when there is one, and
  * otherwise from the session's own sealed package, which the hub can always open.
  */
 import { verifyChain } from '../../sync/chain';
@@ -10,7 +12,7 @@ import { openPackage } from '../../sync/seal';
 import type { ItemKey } from '../../sync/package';
 import type { HubContext } from '../context';
 import {
-  attemptIdsOfSession, chainAlarmsOfVenue, chainEvents, checkInsOfVenue, eventsOfAttempts, findCentralExam, findPublishedAnswerKey,
+  attemptSummariesOf, chainAlarmsOfVenue, chainEvents, checkInsOfVenue, eventsOfAttempts, findCentralExam, findPublishedAnswerKey,
   findPublishedSession, findSealedPackage, itemDecisionsOf, resolutionsOf, violationDecisionsOf, type ItemDecisionRow, type StoredEvent,
 } from '../db/central';
 import { ApiError } from '../errors';
@@ -87,7 +89,9 @@ export async function loadSessionEvidence(ctx: HubContext, sessionId: string): P
   if (!published) throw new ApiError(404, 'unknown-session', `no published session ${sessionId}`);
   const { session } = published;
   const { examPackage, answerKey } = await examOfSession(ctx, session);
-  const attemptIds = await attemptIdsOfSession(db, session.venueId, sessionId);
+  // The session's attempts come from the summary rows the ingest keeps (one indexed read),
+  // not from scanning the venue's raw events for their `attempt.started`.
+  const attemptIds = (await attemptSummariesOf(db, session.venueId, sessionId)).map((summary) => summary.attemptId);
   const events = await eventsOfAttempts(db, session.venueId, attemptIds);
   const chains = await verifyChains(ctx, events);
   const alarms = await chainAlarmsOfVenue(db, session.venueId);

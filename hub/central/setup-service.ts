@@ -9,8 +9,8 @@ import type { Proctor, Room, RosterCandidate, Session } from '../../sync/roster'
 import type { HubContext } from '../context';
 import { appendAudit } from '../db';
 import {
-  findCentralExam, findCentralSession, insertCentralExam, insertCentralSession, listCentralRooms,
-  markCentralSessionPublished, setCentralRoster, upsertCentralRoom, type CentralRoomRow,
+  findCentralExam, findCentralSession, findPublishedSession, findSealedPackage, insertCentralExam, insertCentralSession, listCentralRooms,
+  listCentralSessionsOfVenue, markCentralSessionPublished, setCentralRoster, upsertCentralRoom, type CentralRoomRow,
 } from '../db/central';
 import { ApiError } from '../errors';
 import type { PublishingService } from '../services/publishing';
@@ -31,6 +31,20 @@ export interface ScheduleRequest {
   examVersion: number;
   startsAt: number;
   proctors: Array<{ username: string; displayName: string; pin: string; roomIds: string[] }>;
+}
+
+export interface SessionStatus {
+  sessionId: string;
+  venueId: string;
+  examId: string;
+  examVersion: number;
+  startsAt: number;
+  candidates: number;
+  proctors: Array<{ username: string; displayName: string; roomIds: string[] }>;
+  publishedAt: number | null;
+  keyReleasedAt: number | null;
+  hasReleaseCode: boolean;
+  resultsPublishedAt: number | null;
 }
 
 export class SetupService {
@@ -57,13 +71,27 @@ export class SetupService {
     return { examId: examPackage.examId, examVersion: examPackage.version, itemCount, sha256 };
   }
 
-  /** Registers or replaces a room of a venue. */
+  /**
+   * Registers or replaces a room of a venue. Refused (nothing stored, nothing audited) when
+   * a seat id or label repeats, when another room of the venue already has this name, or
+   * when the new layout drops a seat that a scheduled session's roster gives a candidate.
+   */
   async saveRoom(actor: string, room: CentralRoomRow): Promise<void> {
     const seatIds = room.seats.map((seat) => seat.seatId);
     if (new Set(seatIds).size !== seatIds.length) throw new ApiError(422, 'duplicate-seat', `room ${room.roomId} lists a seat twice`);
+    const labels = room.seats.map((seat) => seat.label.trim().toLowerCase());
+    if (new Set(labels).size !== labels.length) throw new ApiError(422, 'duplicate-seat-label', `room ${room.roomId} gives two seats the same label`);
+    const name = room.name.trim();
     await this.ctx.database.db.transaction(async (tx) => {
-      await upsertCentralRoom(tx, room);
-      await appendAudit(tx, { at: this.ctx.now(), actor, action: 'room.saved', subject: `${room.venueId}/${room.roomId}`, detail: { seats: seatIds.length } });
+      const others = (await listCentralRooms(tx, room.venueId)).filter((other) => other.roomId !== room.roomId);
+      const namesake = others.find((other) => other.name.trim().toLowerCase() === name.toLowerCase());
+      if (namesake) throw new ApiError(409, 'duplicate-room-name', `venue ${room.venueId} already has a room named "${name}" (${namesake.roomId})`);
+      const kept = new Set(seatIds);
+      const seated = (await listCentralSessionsOfVenue(tx, room.venueId))
+        .flatMap((session) => session.candidates.filter((c) => c.roomId === room.roomId && !kept.has(c.seatId)).map((c) => `${session.sessionId}/${c.seatId}`));
+      if (seated.length > 0) throw new ApiError(409, 'seats-in-use', `the new layout drops seats that rosters use: ${seated.slice(0, 10).join(', ')}`, seated);
+      await upsertCentralRoom(tx, { ...room, name });
+      await appendAudit(tx, { at: this.ctx.now(), actor, action: 'room.saved', subject: `${room.venueId}/${room.roomId}`, detail: { name, seats: seatIds.length } });
     });
   }
 
@@ -73,7 +101,11 @@ export class SetupService {
     if (!(await findCentralExam(db, request.examId, request.examVersion))) throw new ApiError(422, 'unknown-exam', `${request.examId} version ${request.examVersion} has not been imported`);
     const rooms = await listCentralRooms(db, request.venueId);
     if (rooms.length === 0) throw new ApiError(422, 'no-rooms', `venue ${request.venueId} has no rooms registered`);
+    const usernames = request.proctors.map((proctor) => proctor.username);
+    const repeated = usernames.find((username, index) => usernames.indexOf(username) !== index);
+    if (repeated) throw new ApiError(422, 'duplicate-proctor', `proctor ${repeated} is listed twice`);
     for (const proctor of request.proctors) {
+      if (proctor.roomIds.length === 0) throw new ApiError(422, 'proctor-without-room', `proctor ${proctor.username} is assigned to no room`);
       const unknown = proctor.roomIds.filter((roomId) => !rooms.some((room) => room.roomId === roomId));
       if (unknown.length > 0) throw new ApiError(422, 'unknown-room', `proctor ${proctor.username} is assigned to unknown room(s) ${unknown.join(', ')}`);
     }
@@ -83,7 +115,10 @@ export class SetupService {
     await db.transaction(async (tx) => {
       const row = { sessionId: request.sessionId, venueId: request.venueId, examId: request.examId, examVersion: request.examVersion, startsAt: request.startsAt, candidates: [], proctors, createdBy: actor, createdAt: now };
       if (!(await insertCentralSession(tx, row))) throw new ApiError(409, 'session-exists', `session ${request.sessionId} already exists`);
-      await appendAudit(tx, { at: now, actor, action: 'session.scheduled', subject: request.sessionId, detail: { venueId: request.venueId, examId: request.examId, examVersion: request.examVersion, startsAt: request.startsAt } });
+      await appendAudit(tx, {
+        at: now, actor, action: 'session.scheduled', subject: request.sessionId,
+        detail: { venueId: request.venueId, examId: request.examId, examVersion: request.examVersion, startsAt: request.startsAt, proctors: proctors.map((p) => ({ username: p.username, roomIds: p.roomIds })) },
+      });
     });
   }
 
@@ -149,11 +184,36 @@ export class SetupService {
     });
   }
 
-  /** Releases a session's key to its venue now (the start), instead of waiting for the clock. */
+  /**
+   * Where a session stands: scheduled, published, key released, results published. Sessions
+   * published outside the central schedule (the demo's) have no schedule row and show what
+   * the hub published.
+   */
+  async sessionStatus(sessionId: string): Promise<SessionStatus> {
+    const db = this.ctx.database.db;
+    const row = await findCentralSession(db, sessionId);
+    const published = row ? undefined : await findPublishedSession(db, sessionId);
+    if (!row && !published) throw new ApiError(404, 'unknown-session', `no session ${sessionId}`);
+    const sealed = await findSealedPackage(db, sessionId);
+    const base = row ?? { ...published!.session, publishedAt: published!.publishedAt, resultsPublishedAt: null, releaseCode: null };
+    return {
+      sessionId, venueId: base.venueId, examId: base.examId, examVersion: base.examVersion, startsAt: base.startsAt, candidates: base.candidates.length,
+      proctors: base.proctors.map((p) => ({ username: p.username, displayName: p.displayName, roomIds: p.roomIds })),
+      publishedAt: sealed ? base.publishedAt : null, keyReleasedAt: sealed?.keyReleasedAt ?? null, hasReleaseCode: base.releaseCode !== null, resultsPublishedAt: base.resultsPublishedAt,
+    };
+  }
+
+  /**
+   * Releases a session's key to its venue now (the start), instead of waiting for the clock.
+   * Refused with nothing audited while the session has no sealed package at the hub; a key
+   * already released stays released (and the request is still on the record).
+   */
   async releaseKeyNow(actor: string, sessionId: string): Promise<{ isReleased: boolean }> {
+    const sealed = await findSealedPackage(this.ctx.database.db, sessionId);
+    if (!sealed) throw new ApiError(409, 'not-published', `session ${sessionId} is not published yet; publish it before releasing its key`);
     const released = await this.publishing.releaseKeys(Number.MAX_SAFE_INTEGER, sessionId);
-    await this.ctx.database.db.transaction((tx) => appendAudit(tx, { at: this.ctx.now(), actor, action: 'session.key-released', subject: sessionId, detail: { released } }));
-    return { isReleased: released > 0 };
+    await this.ctx.database.db.transaction((tx) => appendAudit(tx, { at: this.ctx.now(), actor, action: 'session.key-released', subject: sessionId, detail: { released, wasReleasedBefore: sealed.keyReleasedAt !== null } }));
+    return { isReleased: released > 0 || sealed.keyReleasedAt !== null };
   }
 
   /** The release code of a published session, for a venue that is offline at start time. */

@@ -1,14 +1,17 @@
 /**
  * The central office in Chromium against a real hub process (PGlite, demo seeded): an admin
- * imports an exam (a bad file is refused item by item) and a roster with a progress bar,
- * a reviewer works the discrepancy queue and is refused an admin action, an auditor
- * verifies the audit chain, and the public check refuses a forged code. Needs `npm run build`.
+ * imports an exam (a bad file is refused item by item), registers rooms and schedules a
+ * session with proctors (bad input named field by field, in the chosen language, and
+ * nothing saved), on a tablet-wide screen, and imports a roster with a progress bar; a
+ * reviewer works the discrepancy queue and is refused admin actions; an auditor verifies the
+ * audit chain and reads a session's key state and certificate journal without being offered
+ * the key release; the public check refuses a forged code. Needs `npm run build`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { examFile, ROOM, rosterCsv } from '../../hub/central/test-fixture';
+import { examFile, rosterCsv } from '../../hub/central/test-fixture';
 import { launchBrowser, newDesktopContext } from '../support/browser';
 import { ROOT, startHub, type RunningProcess } from '../support/processes';
 import { CentralPage } from './pages/central-page';
@@ -51,9 +54,29 @@ describe('central office', () => {
     await central.uploadExam('good.json', JSON.stringify(examFile()));
     expect(await central.textOf('[data-test="exam-imported"]')).toBe('Imported ex-geo, version 1: 4 items.');
 
-    const api = central.page.request;
-    expect((await api.put(`${hub.url}/api/central/venues/v-e2e/rooms/r1`, { data: ROOM })).status()).toBe(200);
-    expect((await api.post(`${hub.url}/api/central/schedule`, { data: { sessionId: 's-e2e', venueId: 'v-e2e', examId: 'ex-geo', examVersion: 1, startsAt: Date.now() + 86_400_000 } })).status()).toBe(201);
+    // A tablet-wide screen: the set-up forms must fit without sideways scrolling.
+    await central.page.setViewportSize({ width: 768, height: 1024 });
+    expect(await central.registerRoom({ venueId: 'v-e2e', roomId: 'r1', name: 'Room 1', rows: 2, perRow: '' })).toBe('A room needs at least one seat: give the number of rows (1–26) and of seats per row (1–40).');
+    expect(await central.registeredRooms()).toEqual([]);
+    expect(await central.registerRoom({ venueId: 'v-e2e', roomId: 'r1', name: 'Room 1', rows: 1, perRow: 6 }, { reload: false })).toBe('Room “Room 1” is registered at venue v-e2e.');
+    expect(await central.registerRoom({ venueId: 'v-e2e', roomId: 'r2', name: ' room 1', rows: 3, perRow: 8 }, { reload: false })).toBe('This venue already has a room with this name.');
+    expect(await central.registerRoom({ venueId: 'v-e2e', roomId: 'r2', name: 'Room 2', rows: 3, perRow: 8 }, { reload: false })).toBe('Room “Room 2” is registered at venue v-e2e.');
+    expect(await central.registeredRooms()).toEqual(['r1 · Room 1 · 6 seats', 'r2 · Room 2 · 24 seats']);
+    expect(await central.hasHorizontalScroll()).toBe(false);
+
+    const proctor = { username: 'e2e.proctor', displayName: 'Proctor E2E', pin: '12a4', roomIds: ['r1', 'r2'] };
+    expect(await central.scheduleSession({ sessionId: 's-e2e', venueId: 'v-e2e', exam: 'ex-geo@1', startsAt: Date.now() + 86_400_000, proctors: [proctor] }, { reload: false })).toBe('The PIN is 4 to 8 digits.');
+    await central.chooseLanguage('kk');
+    expect(await central.fieldErrors()).toEqual(['PIN-код 4–8 цифрдан тұрады.']);
+    await central.chooseLanguage('ru');
+    expect(await central.fieldErrors()).toEqual(['PIN-код — от 4 до 8 цифр.']);
+    await central.chooseLanguage('en');
+    expect(await central.hasHorizontalScroll()).toBe(false);
+    await central.page.locator('input[name="proctor-pin-0"]').fill('2468');
+    expect(await central.submitSchedule()).toBe('Scheduled. Import its roster below.');
+    expect(await central.scheduleSession({ sessionId: 's-e2e', venueId: 'v-e2e', exam: 'ex-geo@1', startsAt: Date.now(), proctors: [] })).toBe('A session with this code already exists.');
+    await central.page.setViewportSize({ width: 1366, height: 768 });
+
     await central.uploadRoster('s-e2e', rosterCsv().replace(',r1,s3,', ',r9,s3,'));
     expect((await central.problems()).join('\n')).toContain('Line 4: room "r9" is not a room of this venue');
     await central.uploadRoster('s-e2e', rosterCsv());
@@ -73,6 +96,8 @@ describe('central office', () => {
     expect(await central.queue('yes').first().innerText()).toContain('Cleared by reviewer: mark-absent');
     await central.uploadExam('again.json', JSON.stringify(examFile({ version: 2 })));
     expect(await central.textOf('[role="alert"]')).toBe('Your role may not do this.');
+    expect(await central.registerRoom({ venueId: 'v-e2e', roomId: 'r3', name: 'Room 3', rows: 1, perRow: 4 })).toBe('Your role may not do this.');
+    expect(await central.registeredRooms()).toEqual(['r1 · Room 1 · 6 seats', 'r2 · Room 2 · 24 seats']);
     await central.signOut();
   });
 
@@ -80,6 +105,13 @@ describe('central office', () => {
     const central = await CentralPage.open(await freshContext(), hub.url);
     await central.signIn('auditor', 'demo-auditor-pass');
     expect(await central.verifyAuditChain()).toMatch(/^The chain is intact: \d+ entries\.$/);
+    await central.page.setViewportSize({ width: 768, height: 1024 });
+    await central.openSession('demo-citizenship-1');
+    expect(await central.textOf('[data-test="key-state"]')).toMatch(/^Key released: /);
+    expect(await central.page.locator('[data-test="release-now"], [data-test="show-release-code"]').count()).toBe(0);
+    expect(await central.certificateJournal()).toEqual([]);
+    expect(await central.textOf('[data-test="journal"]')).toContain('No certificates have been issued for this session.');
+    expect(await central.hasHorizontalScroll()).toBe(false);
     await central.signOut();
     expect(await central.checkCertificate('900115300012', 'FORGED1234')).toBe('No certificate matches this IIN and code.');
     expect(scriptErrors).toEqual([]);

@@ -1,11 +1,12 @@
 /**
  * The central staff's whole story in Chromium against a real demo hub and a venue enrolled
- * to it: an admin imports a package and a two-candidate roster and publishes the session
- * to the venue "demo"; one candidate takes the exam there (the proctor's tablet authorises),
+ * to it, every staff step by clicking: an admin imports a package, registers a room of the
+ * venue "demo", schedules the session with its proctor, imports a two-candidate roster,
+ * publishes the session and releases its key now (confirmed); one candidate takes the exam there (the proctor's tablet authorises),
  * finishes and files a content appeal, the other stays away; the staff see the attempt
  * complete at the hub, a reviewer clears the no-show, the appeals commission corrects the
- * key, and the admin publishes the results, downloads the certificate PDF and checks it on
- * the public page. Needs `npm run build`.
+ * key, and the admin publishes the results, finds the certificate in the session's journal,
+ * downloads its PDF from there and checks it on the public page. Needs `npm run build`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,17 +58,20 @@ describe('central staff: from import to a verified certificate', () => {
     await admin.uploadExam('story.json', JSON.stringify(examFile()));
     expect(await admin.textOf('[data-test="exam-imported"]')).toBe('Imported ex-geo, version 1: 4 items.');
     const api = admin.page.request;
-    // The UI has no room registry nor a proctor list in its schedule form: the central API does these two.
-    expect((await api.put(`${hub.url}/api/central/venues/${VENUE}/rooms/r1`, { data: ROOM })).status()).toBe(200);
-    expect((await api.post(`${hub.url}/api/central/schedule`, { data: { sessionId: SESSION, venueId: VENUE, examId: 'ex-geo', examVersion: 1, startsAt: Date.now(), proctors: [PROCTOR] } })).status()).toBe(201);
+    expect(await admin.registerRoom({ venueId: VENUE, roomId: 'r1', name: ROOM.name, rows: 1, perRow: ROOM.seats.length })).toBe(`Room “${ROOM.name}” is registered at venue ${VENUE}.`);
+    expect(await admin.registeredRooms()).toEqual(['r1 · Room 1 · 6 seats']);
+    // Scheduled two hours ahead, so the key stays sealed until the admin releases it now.
+    expect(await admin.scheduleSession({ sessionId: SESSION, venueId: VENUE, exam: 'ex-geo@1', startsAt: Date.now() + 2 * 3_600_000, proctors: [PROCTOR] })).toBe('Scheduled. Import its roster below.');
     const roster = rosterCsv().trim().split('\n').slice(0, 3).join('\n') + '\n';
     await admin.uploadRoster(SESSION, roster);
     const codes = await admin.accessCodes();
     expect(codes.size).toBe(2);
     await admin.publishChosenSession();
-    // The UI has no "release the key now" button: the central API does it.
-    // Publishing runs as a job; the key can be released once the package is published.
-    await expect.poll(async () => (await api.post(`${hub.url}/api/central/schedule/${SESSION}/release`)).json(), { timeout: 30_000, interval: 500 }).toEqual({ isReleased: true });
+    await admin.openSession(SESSION);
+    expect(await admin.textOf('[data-test="key-state"]')).toMatch(/^The key will be released at the start: /);
+    expect(await admin.textOf('[data-test="proctors"]')).toBe('Proctors: Proctor of the story (story.proctor) — r1');
+    expect(await admin.releaseKeyNow()).toMatch(/^Key released: /);
+    expect(await admin.showReleaseCode()).toMatch(/^\S{6,}$/);
 
     // 2. The venue runs the exam: cand-a sits it, cand-b stays away.
     const candidateIin = IINS[0]!;
@@ -139,16 +143,19 @@ describe('central staff: from import to a verified certificate', () => {
     // 5. The admin publishes the results, downloads the certificate and verifies it publicly.
     await admin.signIn('admin', 'demo-admin-pass');
     expect(await admin.publishResults(SESSION)).toBe('Results published: 1, certificates: 1.');
-    // The UI lists no certificate journal: the central API gives its number and individual code.
-    const journal = (await (await api.get(`${hub.url}/api/central/certificates?sessionId=${SESSION}`)).json()) as { certificates: Array<{ certificateNumber: string; iin: string; individualCode: string; total: number }> };
-    expect(journal.certificates).toHaveLength(1);
-    const certificate = journal.certificates[0]!;
-    expect(certificate).toMatchObject({ iin: candidateIin, total: 4 });
-    const pdf = await api.get(`${hub.url}/api/central/certificates/${certificate.certificateNumber}/pdf`);
-    expect(pdf.headers()['content-type']).toContain('application/pdf');
-    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The journal, read on a tablet-wide screen without sideways scrolling.
+    await admin.page.setViewportSize({ width: 768, height: 1024 });
+    const journal = await admin.certificateJournal();
+    expect(await admin.hasHorizontalScroll()).toBe(false);
+    expect(journal).toHaveLength(1);
+    const certificate = journal[0]!;
+    expect(certificate).toMatchObject({ iin: candidateIin, status: 'Valid' });
+    expect(certificate.text).toContain('Әбілов Нұрлан');
+    expect(certificate.text).toContain('4 / 4');
+    const pdf = await admin.downloadCertificate(certificate.number);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await admin.signOut();
-    expect(await admin.checkCertificate(candidateIin, certificate.individualCode)).toContain(`Certificate ${certificate.certificateNumber} is valid until`);
+    expect(await admin.checkCertificate(candidateIin, certificate.code)).toContain(`Certificate ${certificate.number} is valid until`);
     expect(scriptErrors).toEqual([]);
   }, 240_000);
 });

@@ -23,7 +23,7 @@ export function publicRoutes(results: ResultsService) {
       const { iin, code } = c.req.valid('query');
       const certificate = await verified(iin, code);
       return c.json({
-        isValid: !certificate.isExpired, isExpired: certificate.isExpired, certificateNumber: certificate.certificateNumber,
+        isValid: !certificate.isExpired && !certificate.isRevoked, isExpired: certificate.isExpired, isRevoked: certificate.isRevoked, certificateNumber: certificate.certificateNumber,
         fullName: certificate.fullName, examId: certificate.examId, total: certificate.total, totalMax: certificate.totalMax,
         issuedAt: certificate.issuedAt, validUntil: certificate.validUntil,
       });

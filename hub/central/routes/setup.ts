@@ -10,11 +10,14 @@ import type { CentralEnv, Permission } from '../access';
 import type { JobTracker } from '../jobs';
 import type { SetupService } from '../setup-service';
 
-const Seat = z.object({ seatId: Id, label: z.string().trim().min(1).max(20), row: z.number().int().nonnegative(), col: z.number().int().nonnegative() });
+const Seat = z.object({ seatId: Id, label: z.string().trim().min(1).max(20), row: z.number().int().nonnegative().max(99), col: z.number().int().nonnegative().max(99) });
 const RoomBody = z.object({ name: z.string().trim().min(1).max(100), seats: z.array(Seat).min(1).max(500) });
 const ScheduleBody = z.object({
   sessionId: Id, venueId: Id, examId: Id, examVersion: z.number().int().positive(), startsAt: Millis,
-  proctors: z.array(z.object({ username: z.string().regex(/^[a-z0-9._-]{3,40}$/), displayName: z.string().trim().min(1).max(200), pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits'), roomIds: z.array(Id).max(100) })).max(100).default([]),
+  proctors: z.array(z.object({
+    username: z.string().regex(/^[a-z0-9._-]{3,40}$/, '3 to 40 of a-z, 0-9, dot, dash, underscore'), displayName: z.string().trim().min(1).max(200),
+    pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits'), roomIds: z.array(Id).max(100),
+  })).max(100).default([]),
 });
 
 export function setupRoutes(ctx: HubContext, setup: SetupService, jobs: JobTracker, allow: (p: Permission) => MiddlewareHandler<CentralEnv>) {
@@ -36,6 +39,7 @@ export function setupRoutes(ctx: HubContext, setup: SetupService, jobs: JobTrack
       await setup.schedule(actor(c), c.req.valid('json'));
       return c.json({ sessionId: c.req.valid('json').sessionId }, 201);
     })
+    .get('/schedule/:sessionId', allow('evidence.read'), async (c) => c.json(await setup.sessionStatus(c.req.param('sessionId'))))
     .post('/schedule/:sessionId/roster', allow('sessions.manage'), zValidator('json', z.object({ csv: z.string().min(1).max(5_000_000) }), rejectInvalid), async (c) => {
       return c.json(await setup.importRoster(actor(c), c.req.param('sessionId'), c.req.valid('json').csv), 202);
     })

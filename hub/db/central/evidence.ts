@@ -23,15 +23,6 @@ const toStored = (row: { body: unknown; prevHash: string; hash: string; venueSeq
 
 const eventColumns = { body: venueEvents.body, prevHash: venueEvents.prevHash, hash: venueEvents.hash, venueSeq: venueEvents.venueSeq, receivedAt: venueEvents.receivedAt };
 
-/** Attempt ids whose `attempt.started` names the session. */
-export async function attemptIdsOfSession(db: HubDb, venueId: string, sessionId: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ attemptId: venueEvents.attemptId })
-    .from(venueEvents)
-    .where(and(eq(venueEvents.venueId, venueId), eq(venueEvents.type, 'attempt.started'), sql`${venueEvents.body}->'data'->>'sessionId' = ${sessionId}`));
-  return rows.map((row) => row.attemptId).filter((id): id is string => id !== null);
-}
-
 /** Every event of the given attempts, plus the venue's appeal acknowledgements, in venue-log order. */
 export async function eventsOfAttempts(db: HubDb, venueId: string, attemptIds: readonly string[]): Promise<StoredEvent[]> {
   if (attemptIds.length === 0) return [];

@@ -39,6 +39,11 @@ export async function listCentralSessions(db: HubDb): Promise<CentralSessionRow[
   return db.select().from(centralSessions).orderBy(asc(centralSessions.startsAt));
 }
 
+/** A venue's scheduled sessions, earliest first (room changes are checked against their rosters). */
+export async function listCentralSessionsOfVenue(db: HubDb, venueId: string): Promise<CentralSessionRow[]> {
+  return db.select().from(centralSessions).where(eq(centralSessions.venueId, venueId)).orderBy(asc(centralSessions.startsAt));
+}
+
 /** Replaces a session's roster. */
 export async function setCentralRoster(db: HubDb, sessionId: string, candidates: RosterCandidate[]): Promise<void> {
   await db.update(centralSessions).set({ candidates }).where(eq(centralSessions.sessionId, sessionId));

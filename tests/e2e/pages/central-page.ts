@@ -1,5 +1,20 @@
-/** Page model of the central office at the hub: sign-in, set-up, session queue, audit, public check. */
+/**
+ * Page model of the central office at the hub: sign-in, set-up (exam, rooms, schedule with
+ * proctors, roster, publication), the session page (key release, queue, results, certificate
+ * journal), audit and the public check.
+ */
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
+
+export interface ProctorEntry { username: string; displayName: string; pin: string; roomIds: string[] }
+export interface JournalRow { number: string; iin: string; code: string; status: string; text: string }
+
+/** `datetime-local` text for a moment, in the browser's (and this machine's) time zone. */
+function localDateTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
 
 export class CentralPage {
   private constructor(readonly page: Page, private readonly origin: string) {}
@@ -132,6 +147,109 @@ export class CentralPage {
   async publishResults(sessionId: string): Promise<string> {
     await this.openSession(sessionId);
     await this.page.getByRole('button', { name: 'Publish results' }).click();
-    return this.page.locator('[role="status"], [role="alert"]').first().innerText();
+    return this.page.locator('[data-test="results-outcome"]').first().innerText();
+  }
+  /** Registers a room on the set-up page (rows × seats per row); returns what the form said. */
+  async registerRoom(room: { venueId: string; roomId: string; name: string; rows: number | ''; perRow: number | '' }, options: { reload?: boolean } = {}): Promise<string> {
+    if (options.reload !== false) await this.goto('/central/setup');
+    const form = this.page.locator('[data-test="room-form"]');
+    await form.locator('input[name="room-venue"]').fill(room.venueId);
+    await form.locator('input[name="room-venue"]').blur();
+    await form.locator('input[name="room-id"]').fill(room.roomId);
+    await form.locator('input[name="room-name"]').fill(room.name);
+    await form.locator('input[name="room-rows"]').fill(String(room.rows));
+    await form.locator('input[name="room-per-row"]').fill(String(room.perRow));
+    await form.getByRole('button', { name: 'Register the room' }).click();
+    const outcome = form.locator('[data-test="room-saved"], [data-test="room-error"], [data-test="field-error"]').first();
+    await outcome.waitFor();
+    return outcome.innerText();
+  }
+
+  /** The rooms listed under the room form. */
+  registeredRooms(): Promise<string[]> {
+    return this.page.locator('[data-test="room-form"] [data-test="rooms"] li').allInnerTexts();
+  }
+
+  /** Fills the schedule form (venue, session, exam, start, proctors) and submits it; returns the form's answer. */
+  async scheduleSession(session: { sessionId: string; venueId: string; exam: string; startsAt: number; proctors: ProctorEntry[] }, options: { reload?: boolean } = {}): Promise<string> {
+    if (options.reload !== false) await this.goto('/central/setup');
+    const form = this.page.locator('[data-test="schedule-form"]');
+    await form.locator('input[name="session-id"]').fill(session.sessionId);
+    await form.locator('input[name="venue-id"]').fill(session.venueId);
+    await form.locator('input[name="venue-id"]').blur();
+    // The venue's rooms load on change; proctors can be added once they are in.
+    await form.locator('[data-test="add-proctor"]:enabled').waitFor({ timeout: 5_000 }).catch(() => undefined);
+    await form.locator('select[name="exam"]').selectOption(session.exam);
+    await form.locator('input[name="starts-at"]').fill(localDateTime(session.startsAt));
+    const existing = await form.locator('[data-test="proctor"]').count();
+    for (const [offset, proctor] of session.proctors.entries()) {
+      const index = existing + offset;
+      await form.locator('[data-test="add-proctor"]:enabled').click();
+      await form.locator(`input[name="proctor-username-${index}"]`).fill(proctor.username);
+      await form.locator(`input[name="proctor-name-${index}"]`).fill(proctor.displayName);
+      await form.locator(`input[name="proctor-pin-${index}"]`).fill(proctor.pin);
+      for (const roomId of proctor.roomIds) await form.locator(`input[name="proctor-room-${index}"][value="${roomId}"]`).check();
+    }
+    return this.submitSchedule();
+  }
+
+  /** Submits the schedule form as it stands; returns its answer (or the first field error). */
+  async submitSchedule(): Promise<string> {
+    const form = this.page.locator('[data-test="schedule-form"]');
+    await form.getByRole('button', { name: 'Schedule', exact: true }).click();
+    const outcome = form.locator('[data-test="scheduled"], [data-test="schedule-error"], [data-test="field-error"]').first();
+    await outcome.waitFor();
+    return outcome.innerText();
+  }
+
+  /** Every field error shown on the set-up page. */
+  fieldErrors(): Promise<string[]> {
+    return this.page.locator('[data-test="field-error"]').allInnerTexts();
+  }
+
+  /** On the session page: "Release the key now", confirmed; returns the key's state afterwards. */
+  async releaseKeyNow(): Promise<string> {
+    await this.page.locator('[data-test="release-now"]').click();
+    const dialog = this.page.locator('[data-test="release-confirm"]');
+    await dialog.getByRole('button', { name: 'Yes, release now' }).click();
+    await this.page.locator('[data-test="release-done"], [data-test="key-release"] [role="alert"]').first().waitFor();
+    await this.page.locator('[data-test="key-state"]', { hasText: 'Key released' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    return this.textOf('[data-test="key-state"]');
+  }
+
+  /** On the session page: shows the release code for an offline venue and returns it. */
+  async showReleaseCode(): Promise<string> {
+    await this.page.locator('[data-test="show-release-code"]').click();
+    return this.textOf('[data-test="release-code"]');
+  }
+
+  /** The certificate journal on the session page, once it has loaded. */
+  async certificateJournal(): Promise<JournalRow[]> {
+    const journal = this.page.locator('[data-test="journal"]');
+    await journal.locator('tr[data-certificate], p:not([aria-busy])').first().waitFor();
+    const rows = journal.locator('tr[data-certificate]');
+    const out: JournalRow[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      out.push({
+        number: await row.locator('[data-test="number"]').innerText(), iin: await row.locator('[data-test="iin"]').innerText(),
+        code: await row.locator('[data-test="code"]').innerText(), status: await row.locator('[data-test="status"]').innerText(), text: await row.innerText(),
+      });
+    }
+    return out;
+  }
+
+  /** Clicks a certificate's PDF link in the journal and returns the downloaded bytes. */
+  async downloadCertificate(certificateNumber: string): Promise<Buffer> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.locator(`[data-test="journal"] tr[data-certificate="${certificateNumber}"] [data-test="pdf"]`).click(),
+    ]);
+    return readFileSync(await download.path());
+  }
+
+  /** Whether the page scrolls sideways at its current width. */
+  hasHorizontalScroll(): Promise<boolean> {
+    return this.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
   }
 }
