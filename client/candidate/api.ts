@@ -3,64 +3,15 @@
  * Every failure becomes a `CandidateApiError` with the venue's `code` (or `offline`),
  * so pages can show a clear message in the candidate's language.
  */
-import type { AnswerValue } from '../../sync/events';
-import type { AttemptStatus } from '../../sync/fold';
-import type { AttemptScore } from '../../sync/scoring';
-import type { SealedFields } from '../../sync/seal';
 
-export interface CandidateProfile {
-  candidateId: string;
-  iin: string;
-  lastName: string;
-  firstName: string;
-  middleName: string | null;
-  language: 'kk' | 'ru';
-  sessionId: string;
-  attemptId: string;
-  roomId: string;
-  roomName: string | null;
-  seatId: string;
-  seatLabel: string | null;
-  deviceId: string;
-  startsAt: number;
-}
+import type { AttemptResult, AttemptView, CandidateProfile, SealedPackageView } from '../../sync/views/candidate';
 
-export interface TimerSnapshot {
-  state: 'not-started' | 'running' | 'paused' | 'ended';
-  remainingMs: number | null;
-  deadline: number | null;
-  now: number;
-}
-
-export interface HeldAnswerView {
-  value: AnswerValue;
-  at: number;
-}
-
-export interface AttemptView {
-  attemptId: string;
-  status: AttemptStatus;
-  isKeyReleased: boolean;
-  timer: TimerSnapshot;
-  answers: Record<string, HeldAnswerView>;
-  flaggedItemIds: string[];
-  audioPlays: Record<string, number>;
-  appealIds: string[];
-  finishedAt: number | null;
-}
-
-export type SealedPackageView = SealedFields & { sessionId: string; examId: string; examVersion: number };
-
-export type AttemptResult =
-  | { withheld: false; score: AttemptScore; answers: Record<string, AnswerValue>; finishedAt: number; appealDeadline: number; now: number }
-  | { withheld: true; reason: 'policy' | 'not-scored'; finishedAt: number | null; appealDeadline: number | null; now: number };
-
+export type { AttemptResult, AttemptView, CandidateProfile, SealedPackageView };
+export type { TimerSnapshot } from '../../sync/messages';
+/** An answer the venue holds, with when it was given. */
+export type { HeldAnswer as HeldAnswerView } from '../../sync/fold';
 /** What the attempt stream reports on every change and every few seconds. */
-export interface StreamUpdate {
-  status: AttemptStatus;
-  isKeyReleased: boolean;
-  timer: TimerSnapshot;
-}
+export type { AttemptStreamUpdate as StreamUpdate } from '../../sync/views/candidate';
 
 export class CandidateApiError extends Error {
   override readonly name = 'CandidateApiError';

@@ -20,8 +20,9 @@ export function useResult(retryMs = 2000) {
     state.value = 'loading';
     try {
       await store.flush();
-      result.value = await candidateApi.result();
-      clockOffsetMs.value = result.value.now - Date.now();
+      const loaded = await candidateApi.result();
+      result.value = loaded;
+      clockOffsetMs.value = loaded.now - Date.now();
       state.value = 'done';
       error.value = null;
     } catch (failure) {
