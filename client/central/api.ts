@@ -44,22 +44,80 @@ export interface VenueCard {
   devices: Array<{ deviceId: string; epoch: number; events: number; ackedSeq: number; maxSeq: number; isGapless: boolean }>;
 }
 
-export interface SessionListEntry { sessionId: string; venueId: string; examId: string; examVersion: number; startsAt: number; candidates: number }
+/** Where a session stands, from scheduled to results published. */
+export type SessionState = 'scheduled' | 'published' | 'key-released' | 'results-published';
+export const SESSION_STATES: readonly SessionState[] = ['scheduled', 'published', 'key-released', 'results-published'];
+
+/** One session of the hub as the home page lists it (GET /api/central/sessions). */
+export interface SessionListEntry {
+  sessionId: string;
+  venueId: string;
+  examId: string;
+  examVersion: number;
+  startsAt: number;
+  candidates: number;
+  state: SessionState;
+  publishedAt: number | null;
+  keyReleasedAt: number | null;
+  resultsPublishedAt: number | null;
+}
 export interface ScheduledSession { sessionId: string; venueId: string; examId: string; examVersion: number; startsAt: number; candidates: number; publishedAt: number | null; resultsPublishedAt: number | null }
 
-export interface Discrepancy {
+/** The rostered candidate a discrepancy is about. */
+export interface DiscrepancyCandidate { candidateId: string; fullName: string; iin: string }
+
+/** Each discrepancy kind's figures, as the hub sends them (times in epoch ms); the screens word them per language. */
+export interface DiscrepancyParamsByKind {
+  'score-mismatch': { attemptId: string; candidateId: string | null; venueTotal: number; hubTotal: number };
+  'no-show': { candidate: DiscrepancyCandidate; roomId: string; seatId: string };
+  'checked-in-no-attempt': { candidate: DiscrepancyCandidate; checkedInAt: number; deviceId: string; seq: number };
+  'duplicate-attempts': { candidate: DiscrepancyCandidate; attempts: Array<{ attemptId: string; status: string; total: number; startedAt: number | null }> };
+  'late-events': { attemptId: string; deadline: number | null; lateEventCount: number; lateAnswers: Array<{ itemId: string; at: number; deviceId: string; seq: number }> };
+  'chain-conflict':
+    | { cause: 'two-claimants'; attemptId: string; candidateIds: string[] }
+    | { cause: 'chain-broken'; attemptId: string; deviceId: string; verifiedUpTo: number }
+    | { cause: 'venue-conflict'; attemptId: string; deviceId: string }
+    | { cause: 'alarm-conflict' | 'alarm-bad-chain'; alarmId: number; deviceId: string | null; seq: number | null; raisedAt: number };
+  'clock-anomaly':
+    | { cause: 'ahead'; deviceId: string; epoch: number; seq: number; at: number; receivedAt: number }
+    | { cause: 'backwards'; deviceId: string; epoch: number; seq: number; at: number; previousSeq: number; previousAt: number };
+  'never-closed': { attemptId: string; status: string; latestEnd: number; devices: Array<{ deviceId: string; lastSeq: number }> };
+}
+
+export type DiscrepancyKind = keyof DiscrepancyParamsByKind;
+export const DISCREPANCY_KINDS: readonly DiscrepancyKind[] = ['score-mismatch', 'no-show', 'checked-in-no-attempt', 'duplicate-attempts', 'late-events', 'chain-conflict', 'clock-anomaly', 'never-closed'];
+
+interface DiscrepancyBase {
   discrepancyId: string;
-  kind: string;
   subject: string;
+  /** The hub's English wording; the screens word `params` in the staff member's language instead. */
   explanation: string;
   evidence: Record<string, unknown>;
   actions: string[];
   resolution: { action: string; reason: string; resolvedBy: string; resolvedAt: number } | null;
 }
 
-export interface AttemptSummary { attemptId: string; candidateId: string | null; status: string; completeness: 'complete' | 'incomplete' | 'conflict'; completenessNote: string | null; total: number; totalMax: number; isPassed: boolean; isAnnulled: boolean; violationCount: number }
+/** One entry of a session's discrepancy queue: a stable kind code with its figures. */
+export type Discrepancy = { [K in DiscrepancyKind]: DiscrepancyBase & { kind: K; params: DiscrepancyParamsByKind[K] } }[DiscrepancyKind];
 
-export interface SessionReport { sessionId: string; venueId: string; examId: string; counts: Record<string, number>; attempts: AttemptSummary[]; discrepancies: Discrepancy[]; openDiscrepancies: number }
+/** Why an attempt is not complete, as a code with its figures. */
+export type CompletenessCause =
+  | { code: 'two-claimants'; candidateIds: string[] }
+  | { code: 'chain-broken'; deviceId: string; verifiedUpTo: number }
+  | { code: 'venue-conflict'; deviceId: string }
+  | { code: 'not-closed'; devices: Array<{ deviceId: string; lastSeq: number }> }
+  | { code: 'chain-short'; devices: Array<{ deviceId: string; verifiedUpTo: number; lastSeq: number }> };
+
+/** One reason a session's results cannot be published yet (the details of a `not-ready` refusal). */
+export type PublicationBlocker =
+  | ({ code: 'open-discrepancy'; text: string } & Pick<Discrepancy, 'discrepancyId' | 'kind' | 'params'>)
+  | { code: 'attempt-not-complete'; text: string; attemptId: string; completeness: 'complete' | 'incomplete' | 'conflict'; cause: CompletenessCause | null }
+  | { code: 'pending-marking'; text: string; attemptId: string }
+  | { code: 'appeal-undecided'; text: string; itemId: string };
+
+export interface AttemptSummary { attemptId: string; candidateId: string | null; status: string; completeness: 'complete' | 'incomplete' | 'conflict'; completenessNote: string | null; completenessCause?: CompletenessCause | null; total: number; totalMax: number; isPassed: boolean; isAnnulled: boolean; violationCount: number }
+
+export interface SessionReport { sessionId: string; venueId: string; examId: string; counts: Record<string, number>; attempts: AttemptSummary[]; discrepancies: Discrepancy[]; openDiscrepancies: number; resultsPublishedAt: number | null }
 
 export interface AuditEntry { seq: number; at: number; actor: string; action: string; subject: string | null; hash: string }
 export interface AuditVerification { isIntact: boolean; count: number; headHash: string; firstBad?: { seq: number; reason: string } }

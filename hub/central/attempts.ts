@@ -26,6 +26,14 @@ export interface AttemptDevice {
   verifiedUpTo: number;
 }
 
+/** Why an attempt is not complete, as a code with its figures (the staff's screens word it in their language). */
+export type CompletenessCause =
+  | { code: 'two-claimants'; candidateIds: string[] }
+  | { code: 'chain-broken'; deviceId: string; verifiedUpTo: number }
+  | { code: 'venue-conflict'; deviceId: string }
+  | { code: 'not-closed'; devices: Array<{ deviceId: string; lastSeq: number }> }
+  | { code: 'chain-short'; devices: Array<{ deviceId: string; verifiedUpTo: number; lastSeq: number }> };
+
 export interface AttemptRecord {
   attemptId: string;
   candidateId: string | null;
@@ -33,8 +41,10 @@ export interface AttemptRecord {
   claimedBy: string[];
   state: AttemptState;
   completeness: Completeness;
-  /** Why it is not complete, in words. */
+  /** Why it is not complete, in words (English). */
   completenessNote: string | null;
+  /** Why it is not complete, as a code with its figures. */
+  completenessCause: CompletenessCause | null;
   devices: AttemptDevice[];
   isClosedByVenue: boolean;
   score: AttemptScore;
@@ -97,6 +107,17 @@ function scoreOf(state: AttemptState, inputs: AttemptInputs, overrides: ScoringO
   return { ...score, isPassed: false, isAnnulled: true };
 }
 
+/** The English wording of a completeness cause (kept for logs, the API's readers and the publication blockers). */
+export function completenessNoteOf(cause: CompletenessCause): string {
+  switch (cause.code) {
+    case 'two-claimants': return `two candidates claim this attempt: ${cause.candidateIds.join(', ')}`;
+    case 'chain-broken': return `the chain of ${cause.deviceId} does not verify after seq ${cause.verifiedUpTo}`;
+    case 'venue-conflict': return `the venue reported a conflicting chain for ${cause.deviceId}`;
+    case 'not-closed': return `not closed by the venue; last seq received: ${cause.devices.map((d) => `${d.deviceId} ${d.lastSeq}`).join(', ')}`;
+    case 'chain-short': return `chain held without gaps only up to ${cause.devices.map((d) => `${d.deviceId} seq ${d.verifiedUpTo} of ${d.lastSeq}`).join(', ')}`;
+  }
+}
+
 /** Folds, scores and judges every attempt found in the events. */
 export function buildAttempts(inputs: AttemptInputs): AttemptRecord[] {
   const venueDeviceId = venueDeviceIdOf(inputs.venueId);
@@ -130,23 +151,24 @@ export function buildAttempts(inputs: AttemptInputs): AttemptRecord[] {
     const conflicted = devices.find((d) => inputs.conflictedDevices.has(d.deviceId));
     const short = devices.filter((d) => d.verifiedUpTo < d.lastSeq);
     let completeness: Completeness = 'complete';
-    let completenessNote: string | null = null;
+    let completenessCause: CompletenessCause | null = null;
     if (claimedBy.length > 1) {
       completeness = 'conflict';
-      completenessNote = `two candidates claim this attempt: ${claimedBy.join(', ')}`;
+      completenessCause = { code: 'two-claimants', candidateIds: claimedBy };
     } else if (brokenDevice) {
       completeness = 'conflict';
-      completenessNote = `the chain of ${brokenDevice.deviceId} does not verify after seq ${brokenDevice.verifiedUpTo}`;
+      completenessCause = { code: 'chain-broken', deviceId: brokenDevice.deviceId, verifiedUpTo: brokenDevice.verifiedUpTo };
     } else if (conflicted) {
       completeness = 'conflict';
-      completenessNote = `the venue reported a conflicting chain for ${conflicted.deviceId}`;
+      completenessCause = { code: 'venue-conflict', deviceId: conflicted.deviceId };
     } else if (!isClosedByVenue) {
       completeness = 'incomplete';
-      completenessNote = `not closed by the venue; last seq received: ${devices.map((d) => `${d.deviceId} ${d.lastSeq}`).join(', ')}`;
+      completenessCause = { code: 'not-closed', devices: devices.map((d) => ({ deviceId: d.deviceId, lastSeq: d.lastSeq })) };
     } else if (short.length > 0) {
       completeness = 'incomplete';
-      completenessNote = `chain held without gaps only up to ${short.map((d) => `${d.deviceId} seq ${d.verifiedUpTo} of ${d.lastSeq}`).join(', ')}`;
+      completenessCause = { code: 'chain-short', devices: short.map((d) => ({ deviceId: d.deviceId, verifiedUpTo: d.verifiedUpTo, lastSeq: d.lastSeq })) };
     }
+    const completenessNote = completenessCause && completenessNoteOf(completenessCause);
     const overrides: ScoringOverrides = { ...inputs.overrides, isLateAnswerIgnored: inputs.lateIgnored.has(attemptId) };
     const score = scoreOf(state, inputs, overrides);
     let venueTotal: number | null = null;
@@ -156,7 +178,7 @@ export function buildAttempts(inputs: AttemptInputs): AttemptRecord[] {
     }
     const rawTotal = scoreAttempt(state, inputs.examPackage, inputs.answerKey).total;
     return {
-      attemptId, candidateId: state.candidateId, claimedBy, state, completeness, completenessNote, devices, isClosedByVenue, score, venueTotal, rawTotal,
+      attemptId, candidateId: state.candidateId, claimedBy, state, completeness, completenessNote, completenessCause, devices, isClosedByVenue, score, venueTotal, rawTotal,
       isLateIgnored: inputs.lateIgnored.has(attemptId), isAnnulledByDecision: inputs.annulled.has(attemptId),
     };
   });

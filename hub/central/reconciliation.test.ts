@@ -18,7 +18,7 @@ import { examFile, IINS, ROOM, rosterCsv, venueLog } from './test-fixture';
 const T0 = 1_800_000_000_000;
 const NOW = T0 + 3 * 60 * 60_000;
 
-interface Discrepancy { discrepancyId: string; kind: string; subject: string; explanation: string; actions: string[]; resolution: unknown }
+interface Discrepancy { discrepancyId: string; kind: string; subject: string; explanation: string; params: Record<string, unknown>; actions: string[]; resolution: unknown }
 
 describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
   let database: HubDatabase & { drop(): Promise<void> };
@@ -82,6 +82,15 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     ]);
     const mismatch = report.discrepancies.find((d) => d.kind === 'score-mismatch')!;
     expect(mismatch.explanation).toContain('The venue closed attempt s1.a with 2 points; the hub computes 3');
+    // Each entry also carries its kind's figures, for the staff's screens to word in their language.
+    const byKind = (kind: string) => report.discrepancies.find((d) => d.kind === kind)!.params;
+    expect(mismatch.params).toEqual({ attemptId: 's1.a', candidateId: 'cand-a', venueTotal: 2, hubTotal: 3 });
+    expect(byKind('no-show')).toEqual({ candidate: { candidateId: 'cand-d', fullName: expect.any(String), iin: IINS[3] }, roomId: 'r1', seatId: expect.any(String) });
+    expect(byKind('checked-in-no-attempt')).toMatchObject({ candidate: { candidateId: 'cand-c', iin: IINS[2] }, checkedInAt: expect.any(Number), deviceId: expect.any(String), seq: expect.any(Number) });
+    expect(byKind('duplicate-attempts')).toMatchObject({ candidate: { candidateId: 'cand-e' }, attempts: [{ attemptId: 's1.e1' }, { attemptId: 's1.e2' }] });
+    expect(byKind('late-events')).toMatchObject({ attemptId: 's1.a', deadline: expect.any(Number), lateEventCount: expect.any(Number) });
+    expect(byKind('never-closed')).toMatchObject({ attemptId: 's1.b', latestEnd: expect.any(Number), devices: expect.arrayContaining([{ deviceId: 'pc-b', lastSeq: 3 }]) });
+    expect(byKind('clock-anomaly')).toMatchObject({ deviceId: 'pc-b', epoch: 1, cause: expect.stringMatching(/^(ahead|backwards)$/) });
   });
 
   it('lets only the commission decide an appeal; upholding it re-scores every attempt and reports whose result changed', async () => {
@@ -103,7 +112,10 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
   it('refuses publication while the queue is open, then publishes once reviewers clear it', async () => {
     const blocked = await call('admin', 'POST', '/results/s1/publish');
     expect(blocked.status).toBe(409);
-    expect((await json<{ details: string[] }>(blocked)).details.some((reason) => reason.includes('no-show') || reason.includes('neither a check-in'))).toBe(true);
+    const reasons = (await json<{ details: Array<{ code: string; text: string; kind?: string; params?: unknown }> }>(blocked)).details;
+    expect(reasons.some((reason) => reason.text.includes('neither a check-in'))).toBe(true);
+    expect(reasons).toContainEqual(expect.objectContaining({ code: 'open-discrepancy', kind: 'no-show', params: expect.objectContaining({ roomId: 'r1' }) }));
+    expect(reasons).toContainEqual(expect.objectContaining({ code: 'attempt-not-complete', attemptId: 's1.b', completeness: 'incomplete', cause: expect.objectContaining({ code: 'not-closed' }) }));
     const { discrepancies } = await json<{ discrepancies: Discrepancy[] }>(call('reviewer', 'GET', '/sessions/s1'));
     const wrong = await call('reviewer', 'POST', '/sessions/s1/discrepancies/resolve', { discrepancyId: discrepancies[0]!.discrepancyId, action: 'delete-everything', reason: 'because I can' });
     expect(wrong.status).toBe(422);
@@ -117,6 +129,13 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     expect(attempt.timeline.length).toBeGreaterThan(5);
     expect(await json(call('reviewer', 'POST', '/sessions/s1/attempts/s1.a/decision', { decision: 'accept', reason: 'focus lost for two minutes only' }))).toEqual({ credibility: 90 });
     expect(await json(call('admin', 'POST', '/results/s1/publish'))).toEqual({ results: 4, certificates: 1 });
+    // Published once: a second publication is refused with the reason, and issues nothing.
+    const again = await call('admin', 'POST', '/results/s1/publish');
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'already-published', details: { resultsPublishedAt: NOW } });
+    expect((await json<{ certificates: unknown[] }>(call('auditor', 'GET', '/certificates?sessionId=s1'))).certificates).toHaveLength(1);
+    expect(await json(call('reviewer', 'GET', '/sessions/s1'))).toMatchObject({ resultsPublishedAt: NOW });
+    expect((await json<{ sessions: unknown[] }>(call('auditor', 'GET', '/sessions'))).sessions).toEqual([expect.objectContaining({ sessionId: 's1', state: 'results-published', resultsPublishedAt: NOW })]);
   });
 
   it('issues a Kazakh certificate that verifies by IIN plus code, and refuses a forged check', async () => {
@@ -165,6 +184,10 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     const conflicts = report.discrepancies.filter((d) => d.kind === 'chain-conflict' && !d.resolution);
     expect(conflicts.map((d) => d.subject)).toEqual(expect.arrayContaining(['s1.b']));
     expect(conflicts.some((d) => d.explanation.includes('conflicts with one the hub holds for device pc-b'))).toBe(true);
+    expect(conflicts.map((d) => d.params)).toEqual(expect.arrayContaining([
+      { cause: 'venue-conflict', attemptId: 's1.b', deviceId: 'pc-b' },
+      expect.objectContaining({ cause: 'alarm-conflict', deviceId: 'pc-b', raisedAt: NOW }),
+    ]));
   });
   it('lists a certificate as revoked in the journal and the public check once its attempt is annulled', async () => {
     type Entry = { certificateNumber: string; attemptId: string; individualCode: string; isRevoked: boolean; isExpired: boolean };

@@ -10,13 +10,16 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HubContext } from '../context';
+import type { HubDb } from '../db/client';
 import { appendAudit } from '../db';
 import {
-  certificatesOf, certificatesOfIin, findCentralSession, findCertificate, insertCertificate, markResultsPublished, resolutionsOf, upsertResults,
+  certificatesOf, certificatesOfIin, findCertificate, findResultsPublishedAt, lockResultsPublication, insertCertificate, markResultsPublished, resolutionsOf, upsertResults,
   violationDecisionsOf, type CertificateRow, type ResultRow,
 } from '../db/central';
 import { ApiError } from '../errors';
 import { renderCertificatePdf } from '../pdf/certificate';
+import type { Completeness, CompletenessCause } from './attempts';
+import type { Discrepancy } from './discrepancies';
 import { registryCsvText, registryXlsx } from './registry-export';
 import { loadSessionEvidence, subjectOf } from './session-evidence';
 
@@ -37,29 +40,39 @@ const sameText = (a: string, b: string) => a.length === b.length && timingSafeEq
 
 export type JournalEntry = CertificateRow & { isRevoked: boolean; isExpired: boolean };
 
+/** One reason a session's results cannot be published yet: a code, its figures, and `text` in English. */
+export type PublicationBlocker =
+  | ({ code: 'open-discrepancy'; text: string } & Pick<Discrepancy, 'discrepancyId' | 'kind' | 'params'>)
+  | { code: 'attempt-not-complete'; text: string; attemptId: string; completeness: Completeness; cause: CompletenessCause | null }
+  | { code: 'pending-marking'; text: string; attemptId: string }
+  | { code: 'appeal-undecided'; text: string; itemId: string };
+
 export class ResultsService {
   constructor(private readonly ctx: HubContext) {}
 
-  /** Why a session's results cannot be published yet (empty when they can). */
-  async blockers(sessionId: string): Promise<string[]> {
+  /** Why a session's results cannot be published yet (empty when they can), each as a code with its figures and in English. */
+  async blockers(sessionId: string): Promise<PublicationBlocker[]> {
     const evidence = await loadSessionEvidence(this.ctx, sessionId);
-    const reasons: string[] = [];
+    const reasons: PublicationBlocker[] = [];
     const cleared = new Set(evidence.discrepancies.filter((d) => d.resolution).map((d) => subjectOf(d.discrepancyId)));
-    for (const d of evidence.discrepancies) if (!d.resolution) reasons.push(`open discrepancy: ${d.explanation}`);
+    for (const d of evidence.discrepancies) {
+      if (!d.resolution) reasons.push({ code: 'open-discrepancy', text: `open discrepancy: ${d.explanation}`, discrepancyId: d.discrepancyId, kind: d.kind, params: d.params });
+    }
     for (const attempt of evidence.attempts) {
-      if (attempt.completeness !== 'complete' && !cleared.has(attempt.attemptId)) reasons.push(`attempt ${attempt.attemptId} is ${attempt.completeness}: ${attempt.completenessNote}`);
-      if (attempt.score.hasPendingMarking) reasons.push(`attempt ${attempt.attemptId} has open answers awaiting marking`);
+      if (attempt.completeness !== 'complete' && !cleared.has(attempt.attemptId)) {
+        reasons.push({ code: 'attempt-not-complete', text: `attempt ${attempt.attemptId} is ${attempt.completeness}: ${attempt.completenessNote}`, attemptId: attempt.attemptId, completeness: attempt.completeness, cause: attempt.completenessCause });
+      }
+      if (attempt.score.hasPendingMarking) reasons.push({ code: 'pending-marking', text: `attempt ${attempt.attemptId} has open answers awaiting marking`, attemptId: attempt.attemptId });
     }
     const decided = new Set(evidence.itemDecisions.map((d) => d.itemId));
     const appealed = new Set(evidence.attempts.flatMap((a) => a.state.appeals.flatMap((appeal) => appeal.itemIds)));
-    for (const itemId of appealed) if (!decided.has(itemId)) reasons.push(`the appeals on item ${itemId} are not decided`);
+    for (const itemId of appealed) if (!decided.has(itemId)) reasons.push({ code: 'appeal-undecided', text: `the appeals on item ${itemId} are not decided`, itemId });
     return reasons;
   }
 
   /** Publishes a session's results and issues certificates to those who passed. */
   async publish(actor: string, sessionId: string): Promise<{ results: number; certificates: number }> {
-    const central = await findCentralSession(this.ctx.database.db, sessionId);
-    if (central?.resultsPublishedAt) throw new ApiError(409, 'already-published', `the results of ${sessionId} are already published`);
+    await this.#refuseIfPublished(this.ctx.database.db, sessionId);
     const reasons = await this.blockers(sessionId);
     if (reasons.length > 0) throw new ApiError(409, 'not-ready', `the results of ${sessionId} cannot be published yet (${reasons.length} reason(s))`, reasons);
     const evidence = await loadSessionEvidence(this.ctx, sessionId);
@@ -78,12 +91,24 @@ export class ResultsService {
       });
     }
     await this.ctx.database.db.transaction(async (tx) => {
+      // One publication at a time per session; checked again under the lock, so of two
+      // simultaneous publications the second sees the first and is refused.
+      await lockResultsPublication(tx, sessionId);
+      await this.#refuseIfPublished(tx, sessionId);
+      await markResultsPublished(tx, sessionId, now);
       await upsertResults(tx, results);
       for (const certificate of certificates) await insertCertificate(tx, certificate);
-      await markResultsPublished(tx, sessionId, now);
       await appendAudit(tx, { at: now, actor, action: 'results.published', subject: sessionId, detail: { results: results.length, certificates: certificates.length } });
     });
     return { results: results.length, certificates: certificates.length };
+  }
+
+  /** Results are published once: a second publication is refused, naming when the first was. */
+  async #refuseIfPublished(db: HubDb, sessionId: string): Promise<void> {
+    const publishedAt = await findResultsPublishedAt(db, sessionId);
+    if (publishedAt !== null) {
+      throw new ApiError(409, 'already-published', `the results of ${sessionId} were already published at ${new Date(publishedAt).toISOString()}; they are published once`, { resultsPublishedAt: publishedAt });
+    }
   }
 
   /** The public verification address printed in the QR code. */

@@ -7,7 +7,9 @@
 import type { EventBody } from '../../sync/events';
 import type { HubContext } from '../context';
 import { appendAudit } from '../db';
-import { insertResolution, listPublishedSessions, upsertViolationDecision, violationDecisionsOf } from '../db/central';
+import {
+  findResultsPublishedAt, insertResolution, listCentralSessions, listKeyReleases, listPublishedSessions, resultsPublicationsInAudit, upsertViolationDecision, violationDecisionsOf,
+} from '../db/central';
 import { ApiError } from '../errors';
 import type { AttemptRecord } from './attempts';
 import { credibilityOf } from './credibility';
@@ -21,6 +23,7 @@ export function attemptSummary(attempt: AttemptRecord) {
     status: attempt.state.status,
     completeness: attempt.completeness,
     completenessNote: attempt.completenessNote,
+    completenessCause: attempt.completenessCause,
     devices: attempt.devices,
     eventCount: attempt.state.eventCount,
     lateEventCount: attempt.state.lateEventCount,
@@ -33,6 +36,30 @@ export function attemptSummary(attempt: AttemptRecord) {
   };
 }
 
+/** Where a session stands, from scheduled to results published. */
+export type SessionState = 'scheduled' | 'published' | 'key-released' | 'results-published';
+
+/** What the session list shows of a session. */
+export interface SessionOverview {
+  sessionId: string;
+  venueId: string;
+  examId: string;
+  examVersion: number;
+  startsAt: number;
+  candidates: number;
+  state: SessionState;
+  publishedAt: number | null;
+  keyReleasedAt: number | null;
+  resultsPublishedAt: number | null;
+}
+
+/** A session's overview, its state the furthest step it has reached. */
+export function overviewOf(entry: Omit<SessionOverview, 'state'> & Record<string, unknown>): SessionOverview {
+  const state: SessionState = entry.resultsPublishedAt !== null ? 'results-published' : entry.keyReleasedAt !== null ? 'key-released' : entry.publishedAt !== null ? 'published' : 'scheduled';
+  const { sessionId, venueId, examId, examVersion, startsAt, candidates, publishedAt, keyReleasedAt, resultsPublishedAt } = entry;
+  return { sessionId, venueId, examId, examVersion, startsAt, candidates, state, publishedAt, keyReleasedAt, resultsPublishedAt };
+}
+
 /** One line of an attempt's timeline. */
 function timelineEntry(event: EventBody & { hash: string }) {
   const data = event.data as Record<string, unknown>;
@@ -43,10 +70,28 @@ function timelineEntry(event: EventBody & { hash: string }) {
 export class ReviewService {
   constructor(private readonly ctx: HubContext) {}
 
-  /** Published sessions. */
-  async sessions() {
-    const rows = await listPublishedSessions(this.ctx.database.db);
-    return rows.map(({ session, publishedAt }) => ({ sessionId: session.sessionId, venueId: session.venueId, examId: session.examId, examVersion: session.examVersion, startsAt: session.startsAt, candidates: session.candidates.length, publishedAt }));
+  /**
+   * Every session of the hub, earliest first: those scheduled here (published or not) and
+   * those published outside the central schedule, each with where it stands.
+   */
+  async sessions(): Promise<SessionOverview[]> {
+    const db = this.ctx.database.db;
+    const scheduled = await listCentralSessions(db);
+    const published = await listPublishedSessions(db);
+    const keyReleases = await listKeyReleases(db);
+    const auditedResults = await resultsPublicationsInAudit(db);
+    const byId = new Map<string, SessionOverview>();
+    for (const { session, publishedAt } of published) {
+      byId.set(session.sessionId, overviewOf({ ...session, candidates: session.candidates.length, publishedAt, keyReleasedAt: keyReleases.get(session.sessionId) ?? null, resultsPublishedAt: auditedResults.get(session.sessionId) ?? null }));
+    }
+    for (const row of scheduled) {
+      const isSealed = keyReleases.has(row.sessionId);
+      byId.set(row.sessionId, overviewOf({
+        ...row, candidates: row.candidates.length, publishedAt: isSealed ? (row.publishedAt ?? byId.get(row.sessionId)?.publishedAt ?? null) : null,
+        keyReleasedAt: keyReleases.get(row.sessionId) ?? null, resultsPublishedAt: row.resultsPublishedAt ?? auditedResults.get(row.sessionId) ?? null,
+      }));
+    }
+    return [...byId.values()].sort((a, b) => a.startsAt - b.startsAt || (a.sessionId < b.sessionId ? -1 : 1));
   }
 
   /** A session's attempts and its discrepancy queue (open entries first). */
@@ -56,7 +101,8 @@ export class ReviewService {
     const counts = { complete: 0, incomplete: 0, conflict: 0 };
     for (const attempt of attempts) counts[attempt.completeness]++;
     const discrepancies = [...evidence.discrepancies].sort((a, b) => Number(a.resolution !== null) - Number(b.resolution !== null));
-    return { sessionId, venueId: evidence.session.venueId, examId: evidence.session.examId, counts, attempts, discrepancies, openDiscrepancies: discrepancies.filter((d) => !d.resolution).length };
+    const resultsPublishedAt = await findResultsPublishedAt(this.ctx.database.db, sessionId);
+    return { sessionId, venueId: evidence.session.venueId, examId: evidence.session.examId, counts, attempts, discrepancies, openDiscrepancies: discrepancies.filter((d) => !d.resolution).length, resultsPublishedAt };
   }
 
   /** Clears a discrepancy with one of its actions and a reason. */

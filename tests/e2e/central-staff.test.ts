@@ -82,6 +82,15 @@ describe('central office', () => {
     await central.uploadRoster('s-e2e', rosterCsv());
     await central.page.getByText('Roster imported: 5 candidates', { exact: false }).waitFor({ timeout: 30_000 });
     expect(await central.textOf('[data-test="progress"]')).toBe('5 / 5');
+
+    // Publishing with the queue open is refused, each reason worded in the chosen language.
+    expect(await central.publishResults('demo-citizenship-1')).toContain('Results cannot be published yet:');
+    const blockers = central.page.locator('[data-test="blockers"] li');
+    expect(await blockers.first().innerText()).toMatch(/^Rostered, no check-in nor attempt: .+ \(IIN \d{12}\) was on the roster/);
+    await central.chooseLanguage('kk');
+    expect(await blockers.first().innerText()).toMatch(/^Тізімде бар, бірақ тіркелмеген және тапсырмаған: Тестіленуші .+ \(ЖСН: \d{12}\) тізімде бар/);
+    await central.chooseLanguage('en');
+    expect(await central.isPublishResultsOffered()).toBe(true);
     await central.signOut();
   });
 
@@ -91,13 +100,34 @@ describe('central office', () => {
     await central.openSession('demo-citizenship-1');
     expect(await central.queue('no').count()).toBe(30);
     expect(await central.queue('no').first().innerText()).toContain('was on the roster, but the venue recorded neither a check-in nor an attempt');
+    // The hub sends the kind and its figures; the page words them in the staff member's language.
+    const english = await central.discrepancyText('no-show');
+    expect(english.evidence[0]).toMatch(/^Candidate \S+: room \S+, seat \S+$/);
+    expect(english.clearHow).toMatch(/^To clear: Compare with the signed seating list/);
+    expect(english.actions).toEqual(['Mark absent']);
+    const iin = /IIN (\d{12})/.exec(english.explanation)?.[1];
+    expect(iin).toMatch(/^\d{12}$/);
+    await central.chooseLanguage('kk');
+    const kazakh = await central.discrepancyText('no-show');
+    expect(kazakh.explanation).toContain(`(ЖСН: ${iin}) тізімде бар, бірақ пункт оның тестілеуге кіргізілгенін де, тапсыру әрекетін де тіркемеген.`);
+    expect(kazakh.actions).toEqual(['Келмеді деп белгілеу']);
+    await central.chooseLanguage('ru');
+    expect((await central.discrepancyText('no-show')).explanation).toContain(`(ИИН ${iin}) есть в списке тестируемых, но пункт не зафиксировал ни регистрации, ни попытки.`);
+    await central.chooseLanguage('en');
     await central.clearFirstDiscrepancy('absent according to the seating list');
     expect(await central.queue('yes').count()).toBe(1);
-    expect(await central.queue('yes').first().innerText()).toContain('Cleared by reviewer: mark-absent');
+    expect(await central.queue('yes').first().innerText()).toContain('Cleared by reviewer: Mark absent');
     await central.uploadExam('again.json', JSON.stringify(examFile({ version: 2 })));
     expect(await central.textOf('[role="alert"]')).toBe('Your role may not do this.');
     expect(await central.registerRoom({ venueId: 'v-e2e', roomId: 'r3', name: 'Room 3', rows: 1, perRow: 4 })).toBe('Your role may not do this.');
     expect(await central.registeredRooms()).toEqual(['r1 · Room 1 · 6 seats', 'r2 · Room 2 · 24 seats']);
+    // The home page lists every session of the hub, the one scheduled but not published too.
+    const sessions = await central.sessionList();
+    expect(sessions).toEqual(expect.arrayContaining([
+      { sessionId: 's-e2e', state: 'Scheduled', href: '/central/sessions/s-e2e' },
+      expect.objectContaining({ sessionId: 'demo-citizenship-1', state: 'Key released' }),
+    ]));
+    expect(await central.navigation()).toContain('Set-up');
     await central.signOut();
   });
 
@@ -111,6 +141,8 @@ describe('central office', () => {
     expect(await central.page.locator('[data-test="release-now"], [data-test="show-release-code"]').count()).toBe(0);
     expect(await central.certificateJournal()).toEqual([]);
     expect(await central.textOf('[data-test="journal"]')).toContain('No certificates have been issued for this session.');
+    expect(await central.hasHorizontalScroll()).toBe(false);
+    expect((await central.sessionList()).length).toBeGreaterThan(1);
     expect(await central.hasHorizontalScroll()).toBe(false);
     await central.signOut();
     expect(await central.checkCertificate('900115300012', 'FORGED1234')).toBe('No certificate matches this IIN and code.');

@@ -143,6 +143,14 @@ describe('central staff: from import to a verified certificate', () => {
     // 5. The admin publishes the results, downloads the certificate and verifies it publicly.
     await admin.signIn('admin', 'demo-admin-pass');
     expect(await admin.publishResults(SESSION)).toBe('Results published: 1, certificates: 1.');
+    // Published once: the page now says when, and no longer offers to publish again.
+    await admin.page.locator('[data-test="results-published-at"]').waitFor();
+    expect(await admin.textOf('[data-test="results-published-at"]')).toMatch(/^Results published at .+\.$/);
+    expect(await admin.isPublishResultsOffered()).toBe(false);
+    await admin.openSession(SESSION);
+    expect(await admin.isPublishResultsOffered()).toBe(false);
+    expect((await admin.sessionList()).find((s) => s.sessionId === SESSION)?.state).toBe('Results published');
+    await admin.openSession(SESSION);
     // The journal, read on a tablet-wide screen without sideways scrolling.
     await admin.page.setViewportSize({ width: 768, height: 1024 });
     const journal = await admin.certificateJournal();

@@ -248,6 +248,38 @@ export class CentralPage {
     return readFileSync(await download.path());
   }
 
+  /** The home page's session list: each session with the state it shows. */
+  async sessionList(): Promise<Array<{ sessionId: string; state: string; href: string | null }>> {
+    await this.goto('/central');
+    await this.page.locator('[data-test="sessions"] li').first().waitFor();
+    return this.page.locator('[data-test="sessions"] li').evaluateAll((items) => items.map((li) => ({
+      sessionId: li.getAttribute('data-session') ?? '',
+      state: li.querySelector('[data-test="session-state"]')?.textContent?.trim() ?? '',
+      href: li.querySelector('a')?.getAttribute('href') ?? null,
+    })));
+  }
+
+  /** The navigation links' labels. */
+  navigation(): Promise<string[]> {
+    return this.page.locator('nav a').allInnerTexts();
+  }
+
+  /** The wording of the first discrepancy of a kind: explanation, evidence lines and what clears it. */
+  async discrepancyText(kind: string): Promise<{ explanation: string; evidence: string[]; clearHow: string; actions: string[] }> {
+    const item = this.page.locator(`[data-test="queue"] li[data-kind="${kind}"]`).first();
+    return {
+      explanation: await item.locator('[data-test="explanation"]').innerText(),
+      evidence: await item.locator('[data-test="evidence"] li').allInnerTexts(),
+      clearHow: await item.locator('[data-test="clear-how"]').innerText(),
+      actions: await item.locator('select[name="action"] option').allInnerTexts(),
+    };
+  }
+
+  /** Whether the session page still offers "Publish results". */
+  async isPublishResultsOffered(): Promise<boolean> {
+    return (await this.page.locator('[data-test="publish-results"]').count()) > 0;
+  }
+
   /** Whether the page scrolls sideways at its current width. */
   hasHorizontalScroll(): Promise<boolean> {
     return this.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
