@@ -7,7 +7,8 @@
  *   putting one small record, in the same page and profile: the floor of the commit;
  * - clickRawCommit: a bare button in the same page whose click handler commits one such
  *   record, click timestamp to `complete`: the floor of a click-to-commit in this browser
- *   (Chromium delivers a transaction's completion later after input than when idle);
+ *   (Chromium delivers a transaction's completion later after input than when idle), and
+ *   the same on a blank page of another origin (blankPageClickCommit), with no app at all;
  * - offlineStart: the browser restarted with the network off, the exam screen opened
  *   from the service worker's cache with the attempt's key kept on the PC, until its first
  *   item's options are in the page (`performance.now()` from the navigation's start);
@@ -275,6 +276,22 @@ async function clickRawStrictCommits(page: Page, warmUp: number, count: number):
   return samples.slice(warmUp);
 }
 
+/**
+ * The same click-to-commit on a blank page of another origin in the same browser (no app,
+ * no camera, no workers): what this browser itself takes between a click and a strict
+ * commit's `complete` event.
+ */
+async function blankPageClickCommits(context: BrowserContext, warmUp: number, count: number): Promise<number[]> {
+  const page = await context.newPage();
+  try {
+    await page.route('http://blank.bench.invalid/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title><body></body>' }));
+    await page.goto('http://blank.bench.invalid/');
+    return await clickRawStrictCommits(page, warmUp, count);
+  } finally {
+    await page.close();
+  }
+}
+
 /** Restarts the browser with no network and opens the exam screen from the cache. */
 async function offlineColdStart(userDataDir: string, cameraFile: string, origin: string, waitMs: number) {
   const context = await launch(userDataDir, cameraFile, true);
@@ -322,6 +339,7 @@ export async function run(): Promise<Record<string, unknown>> {
     let raw: number[];
     let rawAppendShaped: number[];
     let clickRaw: number[];
+    let blankClickRaw: number[];
     let startExamMs: number;
     try {
       await context.addInitScript({ content: candidateProbeScript() });
@@ -353,6 +371,7 @@ export async function run(): Promise<Record<string, unknown>> {
       saves.missed += timeouts;
       ({ small: raw, appendShaped: rawAppendShaped } = await rawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS));
       clickRaw = await clickRawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS);
+      blankClickRaw = await blankPageClickCommits(context, RAW_WARM_UP, RAW_COMMITS);
       // The face monitor's worker has loaded its wasm and models by now.
       await scripts.settled();
     } finally {
@@ -386,6 +405,8 @@ export async function run(): Promise<Record<string, unknown>> {
       saveToRawP99Ratio: round(saveDurableP99Ms / rawStrictCommitP99Ms),
       clickRawCommitP50Ms: percentile(clickRaw, 50),
       clickRawCommitP99Ms,
+      blankPageClickCommitP50Ms: percentile(blankClickRaw, 50),
+      blankPageClickCommitP99Ms: percentile(blankClickRaw, 99),
       saveToClickRawP50Ratio: round(percentile(saves.durable, 50) / percentile(clickRaw, 50)),
       saveToClickRawP99Ratio: round(saveDurableP99Ms / clickRawCommitP99Ms),
       offlineStartMs: firstOffline.examMs === null ? null : round(firstOffline.examMs),
@@ -426,7 +447,7 @@ export async function run(): Promise<Record<string, unknown>> {
         `${MEASURED_CLICKS} mouse clicks (after ${WARM_UP_CLICKS} warm-up) alternating between the options of one single-choice item, each waited out until the venue's receipt is stored, then ${IDLE_BETWEEN_CLICKS_MS} ms idle;`,
         'durable = click event timestamp to the appendEvent transaction\'s complete event (strict durability), ack = click to the receipt response covering its seq;',
         `raw = ${RAW_COMMITS} strict read-write transactions putting one small record, same page (and ${RAW_COMMITS} shaped like appendEvent's: read head, add indexed row, put head);`,
-        `clickRaw = ${RAW_COMMITS} clicks on a bare button in the same page whose handler commits one such record, click timestamp to complete, same pacing: the browser's own floor for a click-to-commit;`,
+        `clickRaw = ${RAW_COMMITS} clicks on a bare button in the same page whose handler commits one such record, click timestamp to complete, same pacing; blankPageClickCommit = the same on a blank page of another origin in the same browser: the browser's own floor for a click-to-commit;`,
         'offlineStart = persistent profile, browser restarted with no network, /exam from the service worker, navigation start to the first item\'s options in the DOM (twice: the second restart is offlineSecond in the details);',
         'JS sizes = gzip -9 of the bytes the page and its workers received; visionKb = gzip -9 of the face monitor\'s bundle, worker, wasm and models. A fake camera shows one face throughout, so the face monitor runs during the clicks.',
       ].join(' '),
