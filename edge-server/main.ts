@@ -3,7 +3,7 @@
  *   --port / VENUE_PORT (4100), HOST (127.0.0.1), --data / VENUE_DATA_DIR (data/venue-demo),
  *   VENUE_ID (demo), VENUE_NAME, HUB_URL (optional), --enrol-token / VENUE_ENROL_TOKEN
  *   (enrols at the hub on first start), VENUE_STATIC_DIR (dist),
- *   VENUE_SYNC_INTERVAL_MS (5000), VENUE_UPLINK_BATCH (events per uplink batch, 2000),
+ *   VENUE_SYNC_INTERVAL_MS (5000), VENUE_UPLINK_BATCH (events per uplink batch, 10000),
  *   VENUE_TLS_CERT and VENUE_TLS_KEY (PEM files: serve HTTPS, which service workers and the
  *   camera need on classroom PCs that do not treat the venue's origin as secure), or
  *   VENUE_HTTPS=1 to serve the certificate made by `npm run venue:setup` (data folder, tls/).
@@ -39,7 +39,7 @@ const hubUrl = env('HUB_URL') ?? null;
 const enrolToken = text(flags['enrol-token']) ?? env('VENUE_ENROL_TOKEN');
 const staticDir = resolve(env('VENUE_STATIC_DIR') ?? 'dist');
 const intervalMs = Number(env('VENUE_SYNC_INTERVAL_MS') ?? 5000);
-const maxBatch = Number(env('VENUE_UPLINK_BATCH') ?? 2000);
+const maxBatch = Number(env('VENUE_UPLINK_BATCH') ?? 10_000);
 const version = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const store = openVenueStore(dataDir);

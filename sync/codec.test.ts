@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { GENESIS_HASH, verifyChain } from './chain';
-import { decodeDeviceBatch, decodeVenueBatch, encodeDeviceBatch, encodeVenueBatch, peekDeviceBatch } from './codec';
+import { canonicalJson } from './canonical';
+import { GENESIS_HASH, bodyOfEvent, verifyChain } from './chain';
+import { canonicalBodyJson, decodeDeviceBatch, decodeVenueBatch, encodeDeviceBatch, encodeVenueBatch, peekDeviceBatch } from './codec';
 import type { ChainedEvent } from './events';
 import { SyncRefusal } from './refusals';
 import { candidateChain, chainBodies } from './testkit';
@@ -117,5 +119,38 @@ describe('venue batch codec', () => {
         ` (plain JSON of chained events: ${(json.length / merged.length).toFixed(0)} B/event raw, ${((await deflatedLength(json)) / merged.length).toFixed(1)} deflated)`,
     );
     console.log(figures.join('\n'));
+  });
+});
+
+describe('canonical body encoding', () => {
+  it('writes exactly the generic canonical JSON of any body, with or without an attempt', () => {
+    const key = fc.string({ minLength: 1, maxLength: 6 });
+    const payload = fc.dictionary(key, fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.option(fc.string(), { nil: undefined }), { maxLength: 3 }), fc.dictionary(key, fc.option(fc.string(), { nil: undefined }), { maxKeys: 3 })), { maxKeys: 5 });
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 12 }), fc.nat(), fc.integer({ min: 1, max: 1e9 }), fc.nat(), fc.string({ minLength: 1 }), fc.option(fc.string({ minLength: 1 }), { nil: undefined }), payload,
+        (deviceId, epoch, seq, at, type, attemptId, data) => {
+          const body = { deviceId, epoch, seq, at, type, data, ...(attemptId === undefined ? {} : { attemptId }) };
+          expect(canonicalBodyJson(deviceId, epoch, seq, at, type, attemptId, data)).toBe(canonicalJson(body));
+        }),
+    );
+  });
+
+  it('hands the receiver the text each event was hashed from', () => {
+    const events = [...candidateChain({ deviceId: 'pc-1', answers: 4 }), ...mixedChain()];
+    const decoded = decodeVenueBatch(encodeVenueBatch({ venueId: 'venue-ast', fromVenueSeq: 1, entries: events.map((event) => ({ event })) }));
+    expect(decoded.entries.map((entry) => entry.bodyJson)).toEqual(events.map((event) => canonicalJson(bodyOfEvent(event))));
+  });
+});
+
+describe('payload validation', () => {
+  it('refuses a payload under a type it does not fit, even right after the same payload was accepted under another type', () => {
+    const at = 1_764_057_600_000;
+    const viewed = chainBodies([{ type: 'item.viewed', at, attemptId: 'att-1', data: { itemId: 'q-1' } }], { deviceId: 'pc-v1', epoch: 1 });
+    expect(decodeVenueBatch(encodeVenueBatch({ venueId: 'venue-ast', fromVenueSeq: 1, entries: viewed.map((event) => ({ event })) })).entries).toHaveLength(1);
+    // chainBodies does not validate: this is what a faulty or hostile sender could encode.
+    const misfit = chainBodies([{ type: 'answer.set', at, attemptId: 'att-1', data: { itemId: 'q-1' } } as never], { deviceId: 'pc-v2', epoch: 1 });
+    const bytes = encodeVenueBatch({ venueId: 'venue-ast', fromVenueSeq: 1, entries: misfit.map((event) => ({ event })) });
+    expect(refusalOf(() => decodeVenueBatch(bytes)).reason).toBe('malformed');
+    expect(refusalOf(() => decodeVenueBatch(bytes)).reason).toBe('malformed');
   });
 });

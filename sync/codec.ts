@@ -8,8 +8,8 @@
  */
 import { z } from 'zod';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { hashEvent } from './chain';
-import { EVENT_TYPES, EventPayloads, Hash, Id, type ChainedEvent, type EventBody, type EventType } from './events';
+import { canonicalJson, sha256Hex } from './canonical';
+import { EVENT_TYPES, EventPayloads, Hash, Id, type ChainedEvent, type EventType } from './events';
 import { SyncRefusal } from './refusals';
 
 const DEVICE_FORMAT = 'device-batch/1';
@@ -103,8 +103,12 @@ function checkColumnLengths(columns: Columns, extra: number[] = columns.t): void
   if ([columns.a, columns.i, columns.x, extra].some((column) => column.length !== n)) throw malformed('columns differ in length');
 }
 
-/** Rebuilds one event body from the columns; validates it against the event schema without altering it. */
-function bodyAt(columns: Columns, index: number, at: number, chain: { deviceId: string; epoch: number }, seq: number): EventBody {
+/**
+ * Rebuilds one event from the columns and links it after `prevHash`; validates its payload
+ * against the event schema without altering it. Returns the event and its body's canonical
+ * JSON (what was hashed), which a receiver can store as is.
+ */
+function linkAt(columns: Columns, index: number, at: number, chain: { deviceId: string; epoch: number }, seq: number, prevHash: string): { event: ChainedEvent; bodyJson: string } {
   const type = EVENT_TYPES[columns.t[index]!];
   if (type === undefined) throw malformed(`unknown type code ${columns.t[index]}`);
   const attemptIndex = columns.i[index]!;
@@ -114,14 +118,78 @@ function bodyAt(columns: Columns, index: number, at: number, chain: { deviceId: 
   // Validate but keep the raw object: the hash covers exactly what the device wrote. The envelope
   // fields come from the already validated header, so only `at` and the payload need checking here
   // (the same rules as the EventBody schema, at a fraction of the cost of the full union).
-  if (!Number.isSafeInteger(at) || at < 0 || !EventPayloads[type].safeParse(data).success) {
+  const payloadJson = canonicalValue(data);
+  if (!Number.isSafeInteger(at) || at < 0 || !isValidPayload(type, data, payloadJson)) {
     throw malformed(`event seq ${seq} does not match the ${type} schema`);
   }
-  return { deviceId: chain.deviceId, epoch: chain.epoch, seq, at, type, data, ...(attemptId === undefined ? {} : { attemptId }) } as EventBody;
+  const { deviceId, epoch } = chain;
+  const bodyJson = bodyJsonOf(deviceId, epoch, seq, at, type, attemptId, payloadJson);
+  const hash = sha256Hex(prevHash + bodyJson);
+  const event = (attemptId === undefined
+    ? { deviceId, epoch, seq, at, type, data, prevHash, hash }
+    : { deviceId, epoch, seq, at, type, data, attemptId, prevHash, hash }) as ChainedEvent;
+  return { event, bodyJson };
 }
 
-function linkEvent(body: EventBody, prevHash: string): ChainedEvent {
-  return { ...body, prevHash, hash: hashEvent(prevHash, body) } as ChainedEvent;
+/**
+ * canonicalJson (canonical.ts) of a decoded payload, written without its intermediate arrays
+ * (every received event's payload goes through it) and sorting an object's keys only when
+ * they are not already in order. Same output, byte for byte: a property test holds it to that.
+ */
+function canonicalValue(value: unknown): string {
+  if (value === null || typeof value !== 'object') return canonicalJson(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      out += (index === 0 ? '' : ',') + canonicalValue(item === undefined ? null : item);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let index = 1; index < keys.length; index++) {
+    if (keys[index - 1]! > keys[index]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalValue(member)}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * `canonicalJson(body)` of an event body, built from its known members: the envelope's keys
+ * written in their sorted order (at, attemptId, data, deviceId, epoch, seq, type), so only the
+ * payload is walked. Equal, byte for byte, to the generic encoding (a test holds it to that).
+ */
+export function canonicalBodyJson(deviceId: string, epoch: number, seq: number, at: number, type: string, attemptId: string | undefined, data: unknown): string {
+  return bodyJsonOf(deviceId, epoch, seq, at, type, attemptId, canonicalValue(data));
+}
+
+function bodyJsonOf(deviceId: string, epoch: number, seq: number, at: number, type: string, attemptId: string | undefined, payloadJson: string): string {
+  const attempt = attemptId === undefined ? '' : `"attemptId":${JSON.stringify(attemptId)},`;
+  return `{"at":${JSON.stringify(at)},${attempt}"data":${payloadJson},"deviceId":${JSON.stringify(deviceId)},"epoch":${JSON.stringify(epoch)},"seq":${JSON.stringify(seq)},"type":${JSON.stringify(type)}}`;
+}
+
+// Payloads already found valid, by type and canonical JSON: a payload's validity depends on its
+// value alone, which its canonical JSON fixes, and an exam repeats the same few hundred answer
+// payloads thousands of times. Bounded: cleared when full.
+const validPayloads = new Set<string>();
+const VALID_PAYLOADS_KEPT = 20_000;
+
+function isValidPayload(type: EventType, data: unknown, payloadJson: string): boolean {
+  const key = `${type}\u0000${payloadJson}`;
+  if (validPayloads.has(key)) return true;
+  if (!EventPayloads[type].safeParse(data).success) return false;
+  if (validPayloads.size >= VALID_PAYLOADS_KEPT) validPayloads.clear();
+  validPayloads.add(key);
+  return true;
 }
 
 function headerOf(events: readonly ChainedEvent[]): ChainHeader {
@@ -171,7 +239,7 @@ export function decodeDeviceBatch(bytes: Uint8Array): ChainedEvent[] {
   let at = 0;
   for (let index = 0; index < wire.t.length; index++) {
     at += wire.a[index]!;
-    const event = linkEvent(bodyAt(wire, index, at, { deviceId, epoch }, firstSeq + index), hash);
+    const { event } = linkAt(wire, index, at, { deviceId, epoch }, firstSeq + index, hash);
     events.push(event);
     hash = event.hash;
   }
@@ -211,12 +279,86 @@ export function encodeVenueBatch(batch: VenueBatch): Uint8Array {
   return utf8ToBytes(JSON.stringify(wire));
 }
 
-/** A decoded venue batch: entries carry their venue seq, and one header per device chain for the receiver's continuity check. */
+/**
+ * A decoded venue batch: entries carry their venue seq and their body's canonical JSON (the
+ * text that was hashed, so a receiver stores it without encoding it again), and one header
+ * per device chain for the receiver's continuity check.
+ */
 export interface DecodedVenueBatch {
   venueId: string;
   fromVenueSeq: number;
   chains: ChainHeader[];
-  entries: Array<{ venueSeq: number; event: ChainedEvent }>;
+  entries: Array<{ venueSeq: number; event: ChainedEvent; bodyJson: string }>;
+}
+
+/**
+ * A venue batch whose wire structure and headers are checked, decoded entry by entry: a
+ * receiver can start storing the first entries while it decodes the rest (inside one
+ * transaction, so a refusal found later still rolls everything back).
+ */
+export interface VenueBatchReader {
+  venueId: string;
+  fromVenueSeq: number;
+  /** Number of entries. */
+  count: number;
+  /** One header per device chain, with how many of the batch's entries belong to it. */
+  chains: Array<ChainHeader & { count: number }>;
+  /** Decodes the next `max` entries (fewer at the end, none once all are read). */
+  next(max: number): DecodedVenueBatch['entries'];
+  /** After the last entry: checks every chain ended at its header's `lastHash`. */
+  finish(): void;
+}
+
+/**
+ * Opens a venue batch for decoding: parses and checks its structure (columns, chain headers,
+ * one header per device chain, each with events), without rebuilding any event yet.
+ * Throws SyncRefusal('malformed'); {@link VenueBatchReader.next} and
+ * {@link VenueBatchReader.finish} throw like {@link decodeVenueBatch}.
+ */
+export function readVenueBatch(bytes: Uint8Array): VenueBatchReader {
+  const parsed = VenueBatchWire.safeParse(parseBytes(bytes));
+  if (!parsed.success) throw malformed('not a venue batch');
+  const wire = parsed.data;
+  checkColumnLengths(wire, wire.c);
+  const chains = wire.h.map(([deviceId, epoch, firstSeq, prevHash, lastHash]) => ({ deviceId, epoch, firstSeq, prevHash, lastHash, count: 0 }));
+  const keys = new Set(chains.map((chain) => `${chain.deviceId}\u0000${chain.epoch}`));
+  if (keys.size !== chains.length) throw malformed('a device chain has two headers');
+  for (const chainIndex of wire.c) {
+    const chain = chains[chainIndex];
+    if (!chain) throw malformed(`chain index ${chainIndex} outside header`);
+    chain.count++;
+  }
+  for (const chain of chains) if (chain.count === 0) throw malformed(`chain ${chain.deviceId}/${chain.epoch} has no events`);
+  const cursors = chains.map((chain) => ({ seq: chain.firstSeq, hash: chain.prevHash }));
+  let index = 0;
+  let at = 0;
+  return {
+    venueId: wire.v,
+    fromVenueSeq: wire.s,
+    count: wire.t.length,
+    chains,
+    next(max) {
+      const entries: DecodedVenueBatch['entries'] = [];
+      for (const end = Math.min(wire.t.length, index + max); index < end; index++) {
+        at += wire.a[index]!;
+        const chain = chains[wire.c[index]!]!;
+        const cursor = cursors[wire.c[index]!]!;
+        const { event, bodyJson } = linkAt(wire, index, at, chain, cursor.seq, cursor.hash);
+        cursor.seq++;
+        cursor.hash = event.hash;
+        entries.push({ venueSeq: wire.s + index, event, bodyJson });
+      }
+      return entries;
+    },
+    finish() {
+      if (index !== wire.t.length) throw new RangeError('codec: finish() before every entry was read');
+      chains.forEach((chain, chainIndex) => {
+        if (cursors[chainIndex]!.hash !== chain.lastHash) {
+          throw new SyncRefusal('bad-chain', `chain ${chain.deviceId}/${chain.epoch} does not end at its stated hash`, { deviceId: chain.deviceId, epoch: chain.epoch });
+        }
+      });
+    },
+  };
 }
 
 /**
@@ -225,29 +367,9 @@ export interface DecodedVenueBatch {
  * Throws SyncRefusal('malformed') or SyncRefusal('bad-chain') like {@link decodeDeviceBatch}.
  */
 export function decodeVenueBatch(bytes: Uint8Array): DecodedVenueBatch {
-  const parsed = VenueBatchWire.safeParse(parseBytes(bytes));
-  if (!parsed.success) throw malformed('not a venue batch');
-  const wire = parsed.data;
-  checkColumnLengths(wire, wire.c);
-  const chains: ChainHeader[] = wire.h.map(([deviceId, epoch, firstSeq, prevHash, lastHash]) => ({ deviceId, epoch, firstSeq, prevHash, lastHash }));
-  const cursors = chains.map((chain) => ({ seq: chain.firstSeq, hash: chain.prevHash }));
-  const entries: DecodedVenueBatch['entries'] = [];
-  let at = 0;
-  for (let index = 0; index < wire.t.length; index++) {
-    at += wire.a[index]!;
-    const chain = chains[wire.c[index]!];
-    const cursor = cursors[wire.c[index]!];
-    if (!chain || !cursor) throw malformed(`chain index ${wire.c[index]} outside header`);
-    const event = linkEvent(bodyAt(wire, index, at, chain, cursor.seq), cursor.hash);
-    cursor.seq++;
-    cursor.hash = event.hash;
-    entries.push({ venueSeq: wire.s + index, event });
-  }
-  chains.forEach((chain, index) => {
-    if (cursors[index]!.seq === chain.firstSeq) throw malformed(`chain ${chain.deviceId}/${chain.epoch} has no events`);
-    if (cursors[index]!.hash !== chain.lastHash) {
-      throw new SyncRefusal('bad-chain', `chain ${chain.deviceId}/${chain.epoch} does not end at its stated hash`, { deviceId: chain.deviceId, epoch: chain.epoch });
-    }
-  });
-  return { venueId: wire.v, fromVenueSeq: wire.s, chains, entries };
+  const reader = readVenueBatch(bytes);
+  const entries = reader.next(reader.count);
+  reader.finish();
+  const chains = reader.chains.map(({ deviceId, epoch, firstSeq, prevHash, lastHash }) => ({ deviceId, epoch, firstSeq, prevHash, lastHash }));
+  return { venueId: reader.venueId, fromVenueSeq: reader.fromVenueSeq, chains, entries };
 }

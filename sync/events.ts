@@ -84,7 +84,7 @@ export const EventPayloads = {
   'attempt.closed': z.object({ reason: z.enum(['finished', 'time-up', 'removed']) }),
   'mark.open-response': z.object({ itemId: Id, points: z.number().nonnegative(), markerId: Id }),
   // New types go at the end: the wire codec numbers types by their place in this list.
-  'proctor.room-closed': z.object({ roomId: Id, unfinishedAttemptIds: z.array(Id).max(500), note: z.string().max(2000).optional() }),
+  'proctor.room-closed': z.object({ sessionId: Id, roomId: Id, unfinishedAttemptIds: z.array(Id).max(500), note: z.string().max(2000).optional() }),
 } as const;
 
 /** Every event type. */

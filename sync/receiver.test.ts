@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, bodyOfEvent, chainEvent } from './chain';
 import type { ChainedEvent } from './events';
 import { SyncRefusal } from './refusals';
-import { acceptBatch, decideBatch, overlapRange, splitBatch, type HeldChain } from './receiver';
+import { acceptBatch, decideBatch, decideVerifiedBatch, overlapRange, splitBatch, type HeldChain } from './receiver';
 import { candidateChain } from './testkit';
 
 const chain = candidateChain({ deviceId: 'pc-1', answers: 9 }); // seq 1..10
@@ -68,5 +68,22 @@ describe('overlapRange and splitBatch', () => {
   it('halves a batch in order and refuses to split one event', () => {
     expect(splitBatch([1, 2, 3, 4, 5])).toEqual([[1, 2, 3], [4, 5]]);
     expect(() => splitBatch([1])).toThrow(RangeError);
+  });
+});
+
+describe('decideVerifiedBatch', () => {
+  it('decides every valid chain exactly as decideBatch does, including a conflicting held hash', () => {
+    const otherHash = (seq: number) => (seq === 3 ? altered(chain[2]!).hash : hashAt(seq));
+    for (let held = 0; held <= 10; held++) {
+      for (let from = 1; from <= 10; from++) {
+        for (let to = from; to <= 10; to++) {
+          for (const lookup of [hashAt, otherHash]) expect(decideVerifiedBatch(heldAt(held), range(from, to), lookup)).toEqual(decideBatch(heldAt(held), range(from, to), lookup));
+        }
+      }
+    }
+  });
+
+  it('refuses a batch of another device chain', () => {
+    expect(decideVerifiedBatch({ ...heldAt(0), deviceId: 'pc-2' }, range(1, 2), hashAt)).toMatchObject({ isAccepted: false, reason: 'malformed' });
   });
 });

@@ -56,8 +56,7 @@ function refuse(reason: SyncRefusalReason, message: string, detail: SyncRefusalD
  * `hashAt(seq)` returns the hash held at a seq ≤ heldSeq.
  */
 export function decideBatch(held: HeldChain, events: readonly ChainedEvent[], hashAt: (seq: number) => string | undefined): BatchDecision {
-  const { deviceId, epoch, heldSeq, heldHash } = held;
-  const receipt = (ackedSeq: number, ackedHash: string): ChainReceipt => ({ deviceId, epoch, ackedSeq, ackedHash });
+  const { deviceId, epoch } = held;
   const first = events[0];
   if (!first) return refuse('malformed', 'an empty batch', { deviceId, epoch });
   if (first.deviceId !== deviceId || first.epoch !== epoch) {
@@ -68,6 +67,23 @@ export function decideBatch(held: HeldChain, events: readonly ChainedEvent[], ha
     const seq = events[fault.index]?.seq;
     const reason = fault.reason === 'bad-chain' ? 'bad-chain' : 'malformed';
     return refuse(reason, `batch breaks at index ${fault.index}: ${fault.reason}`, { deviceId, epoch, seq });
+  }
+  return decideVerifiedBatch(held, events, hashAt);
+}
+
+/**
+ * {@link decideBatch} for events already known to form one internally valid chain of the held
+ * (deviceId, epoch), e.g. rebuilt link by link from a batch's header by the wire codec, which
+ * recomputed every hash: the same decisions (gap, conflict, no-op overlap, continuation)
+ * without hashing the events a second time.
+ */
+export function decideVerifiedBatch(held: HeldChain, events: readonly ChainedEvent[], hashAt: (seq: number) => string | undefined): BatchDecision {
+  const { deviceId, epoch, heldSeq, heldHash } = held;
+  const receipt = (ackedSeq: number, ackedHash: string): ChainReceipt => ({ deviceId, epoch, ackedSeq, ackedHash });
+  const first = events[0];
+  if (!first) return refuse('malformed', 'an empty batch', { deviceId, epoch });
+  if (first.deviceId !== deviceId || first.epoch !== epoch) {
+    return refuse('malformed', `batch is for ${first.deviceId}/${first.epoch}, not ${deviceId}/${epoch}`, { deviceId, epoch });
   }
   if (first.seq > heldSeq + 1) {
     return refuse('gap', `batch starts at seq ${first.seq}, receiver holds up to ${heldSeq}`, { deviceId, epoch, ackedSeq: heldSeq });

@@ -6,7 +6,7 @@
  */
 import type { ProctorProfile, RoomView } from '../../sync/views/proctor';
 
-export type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, ProctorProfile, RoomAssignment, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
+export type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, ProctorProfile, RefusedDecisionView, RoomAssignment, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
 
 export class ProctorApiError extends Error {
   override readonly name = 'ProctorApiError';

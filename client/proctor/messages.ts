@@ -117,6 +117,9 @@ export const proctorEn = {
   'pr.close.submit': 'Close the room',
   'pr.close.waiting': 'Closing: waiting for the venue to receive it…',
   'pr.close.closed': 'Room closed at {time}',
+  'pr.closed.notice': 'This room is closed: it takes no further actions.',
+  'pr.closed.refused': 'Not applied, the room was already closed:',
+  'pr.closed.refused-action': 'The room is closed: this action was not taken.',
 } satisfies Record<string, Message>;
 
 export type ProctorMessageKey = keyof typeof proctorEn;
@@ -231,6 +234,9 @@ export const proctorRu: Record<ProctorMessageKey, Message> = {
   'pr.close.submit': 'Закрыть аудиторию',
   'pr.close.waiting': 'Закрытие: ждём подтверждения сервера пункта…',
   'pr.close.closed': 'Аудитория закрыта в {time}',
+  'pr.closed.notice': 'Аудитория закрыта: действия в ней больше не принимаются.',
+  'pr.closed.refused': 'Не применено, аудитория уже была закрыта:',
+  'pr.closed.refused-action': 'Аудитория закрыта: это действие не выполнено.',
 };
 
 export const proctorKk: Record<ProctorMessageKey, Message> = {
@@ -343,6 +349,9 @@ export const proctorKk: Record<ProctorMessageKey, Message> = {
   'pr.close.submit': 'Аудиторияны жабу',
   'pr.close.waiting': 'Жабылуда: пункт серверінің растауын күтудеміз…',
   'pr.close.closed': 'Аудитория {time} жабылды',
+  'pr.closed.notice': 'Аудитория жабылды: онда енді ешбір әрекет қабылданбайды.',
+  'pr.closed.refused': 'Қолданылмады, аудитория бұрын жабылған:',
+  'pr.closed.refused-action': 'Аудитория жабық: бұл әрекет орындалмады.',
 };
 
 let isInstalled = false;

@@ -27,6 +27,7 @@ export function candidateService(deps: VenueDeps): CandidateService {
     services.set(deps, (service = new CandidateService({
       store: deps.store, ingest: deps.ingest, answerKeyFor: deps.answerKeyFor,
       trustedTablets: (session, roomId) => proctorService(deps).trustedTablets(session, roomId),
+      roomClosure: (session, roomId) => proctorService(deps).roomClosure(session, roomId),
     })));
   }
   return service;

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chainEvent } from '../../sync/chain';
 import type { EventBody } from '../../sync/events';
 import { foldAttempt, type AttemptState } from '../../sync/fold';
+import { LoginLimiter } from '../../sync/login-limiter';
 import { validateIin } from '../../sync/iin';
 import { ExamPackage, type AnswerKey } from '../../sync/package';
 import type { RosterCandidate, Session } from '../../sync/roster';
@@ -19,10 +20,11 @@ import { openPackage } from '../../sync/seal';
 import { CandidateRepository, type CandidateSessionRow } from '../db/candidate-repo';
 import type { VenueStore } from '../db/store';
 import { ApiError } from '../errors';
-import { isTrustedEvent } from '../proctor/clock';
+import { isAppliedDecision, isRefusedByClosure, type RoomClosure } from '../proctor/room-closure';
 import type { DeviceIngest } from '../services/device-ingest';
 import { verifyAccessCode } from './access-code';
-import { timerSnapshot, venueClockEvents, type ClockEvent, type TimerSnapshot } from './venue-clock';
+import { timerSnapshot, venueClockEvents, type ClockEvent } from './venue-clock';
+import type { AttemptResult, AttemptView, CandidateProfile } from '../../sync/views/candidate';
 
 /** Failed sign-ins allowed per client address and IIN in one window. */
 export const LOGIN_MAX_FAILURES = 5;
@@ -42,44 +44,7 @@ function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** What the candidate sees of themselves, to confirm their personal data. */
-export interface CandidateProfile {
-  candidateId: string;
-  iin: string;
-  lastName: string;
-  firstName: string;
-  middleName: string | null;
-  language: 'kk' | 'ru';
-  sessionId: string;
-  attemptId: string;
-  roomId: string;
-  roomName: string | null;
-  seatId: string;
-  seatLabel: string | null;
-  deviceId: string;
-  startsAt: number;
-}
-
-/** The venue's view of an attempt, for a device to resume from. */
-export interface AttemptView {
-  attemptId: string;
-  status: AttemptState['status'];
-  isKeyReleased: boolean;
-  timer: TimerSnapshot;
-  answers: AttemptState['answers'];
-  flaggedItemIds: string[];
-  audioPlays: Record<string, number>;
-  appealIds: string[];
-  finishedAt: number | null;
-}
-
-/**
- * The analysis card, or why it is not shown. `isAnnulled`: the candidate was removed with
- * an act, so whatever the card shows, the result does not stand (DOMAIN.md, "Exam day").
- */
-export type AttemptResult =
-  | { withheld: false; isAnnulled: boolean; score: ReturnType<typeof scoreAttempt>; answers: Record<string, unknown>; finishedAt: number; appealDeadline: number; now: number }
-  | { withheld: true; isAnnulled: boolean; reason: 'policy' | 'not-scored'; finishedAt: number | null; appealDeadline: number | null; now: number };
+export type { AttemptResult, AttemptView, CandidateProfile };
 
 export interface CandidateServiceOptions {
   store: VenueStore;
@@ -93,6 +58,8 @@ export interface CandidateServiceOptions {
    * the same way (proctor/clock.ts), so both author the same clock events.
    */
   trustedTablets?: (session: Session, roomId: string) => ReadonlySet<string>;
+  /** Where a room was closed: decisions received after it do not count (proctor/room-closure.ts). Without it no room is closed. */
+  roomClosure?: (session: Session, roomId: string) => RoomClosure;
 }
 
 export class CandidateService {
@@ -102,6 +69,9 @@ export class CandidateService {
   readonly #now: () => number;
   readonly #answerKeyFor: (sessionId: string) => AnswerKey | undefined;
   readonly #trustedTablets: (session: Session, roomId: string) => ReadonlySet<string>;
+  readonly #roomClosure: (session: Session, roomId: string) => RoomClosure;
+  /** Failed sign-ins per client address and IIN, kept in the venue database. */
+  readonly #limiter: LoginLimiter;
   /** Decrypted packages, in memory only, once their key is released. */
   readonly #packages = new Map<string, ExamPackage>();
 
@@ -112,6 +82,8 @@ export class CandidateService {
     this.#now = options.now ?? Date.now;
     this.#answerKeyFor = options.answerKeyFor ?? (() => undefined);
     this.#trustedTablets = options.trustedTablets ?? (() => new Set());
+    this.#roomClosure = options.roomClosure ?? (() => null);
+    this.#limiter = new LoginLimiter({ windowMs: LOGIN_WINDOW_MS, store: this.#repo.loginFailures });
   }
 
   get repository(): CandidateRepository {
@@ -127,20 +99,16 @@ export class CandidateService {
     const check = validateIin(iin);
     if (!check.isValid) throw new ApiError(400, 'invalid-iin', `The IIN is not valid (${check.reason}).`, { reason: check.reason });
     const now = this.#now();
-    const key = `${clientAddress}|${iin}`;
-    const failures = this.#repo.loginFailures.get(key);
-    const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < LOGIN_WINDOW_MS;
-    if (isWindowOpen && failures.failures >= LOGIN_MAX_FAILURES) {
-      const retryAfterSeconds = Math.ceil((failures.windowStartedAt + LOGIN_WINDOW_MS - now) / 1000);
-      throw new ApiError(429, 'too-many-attempts', 'Too many failed sign-ins. Ask the proctor.', { retryAfterSeconds });
-    }
+    const rules = [{ key: `${clientAddress}|${iin}`, maxFailures: LOGIN_MAX_FAILURES }];
+    const limit = this.#limiter.check(rules, now);
+    if (limit.isLimited) throw new ApiError(429, 'too-many-attempts', 'Too many failed sign-ins. Ask the proctor.', { retryAfterSeconds: limit.retryAfterSeconds });
     const found = this.#findCandidate(iin);
     const isMatch = found !== undefined && (await verifyAccessCode(input.accessCode, found.candidate.accessCodeHash));
     if (!found || !isMatch) {
-      this.#repo.loginFailures.set({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
+      this.#limiter.recordFailure(rules, now);
       throw new ApiError(401, 'sign-in-refused', 'The IIN and access code do not match.');
     }
-    this.#repo.loginFailures.clear(key);
+    this.#limiter.recordSuccess(rules[0]!.key);
     const token = randomBytes(32).toString('hex');
     const { session, candidate } = found;
     const row = {
@@ -233,9 +201,10 @@ export class CandidateService {
     const session = this.#session(row.sessionId);
     const roomId = session.candidates.find((c) => c.candidateId === row.candidateId)?.roomId;
     const trusted = roomId ? this.#trustedTablets(session, roomId) : new Set<string>();
+    const closure = roomId ? this.#roomClosure(session, roomId) : null;
 
     const log = this.#repo.attemptLog(row.attemptId);
-    const received = log.filter((entry) => entry.deviceId !== venueDevice && isTrustedEvent({ deviceId: entry.deviceId, body: entry.body as EventBody }, trusted)).map((entry) => ({ body: entry.body as EventBody, receivedAt: entry.receivedAt }));
+    const received = log.filter((entry) => entry.deviceId !== venueDevice && isAppliedDecision({ venueSeq: entry.venueSeq, deviceId: entry.deviceId, body: entry.body as EventBody }, trusted, closure)).map((entry) => ({ body: entry.body as EventBody, receivedAt: entry.receivedAt }));
     const authored = log.filter((entry) => entry.deviceId === venueDevice).map((entry) => entry.body as EventBody);
     const due = venueClockEvents({ received, durationMs, releasedAt: released?.releasedAt ?? null, now: this.#now() });
     const isPrefix = authored.every((event, index) => due[index]?.type === event.type && due[index]?.at === event.at);
@@ -252,7 +221,8 @@ export class CandidateService {
     } else if (!isPrefix) {
       console.error(`[candidate] the venue's clock events for ${row.attemptId} disagree with what it would author now; nothing authored`);
     }
-    const all = this.#repo.attemptLog(row.attemptId).map((entry) => entry.body as EventBody);
+    // A decision the closed room refused changes nothing on the candidate's screen either.
+    const all = this.#repo.attemptLog(row.attemptId).filter((entry) => !isRefusedByClosure({ venueSeq: entry.venueSeq, body: entry.body as EventBody }, closure)).map((entry) => entry.body as EventBody);
     const state = foldAttempt(all, { attemptId: row.attemptId, venueDeviceIds: [venueDevice] });
     const clock = all.filter((event) => event.deviceId === venueDevice) as unknown as ClockEvent[];
     return { state, authored: clock };

@@ -116,9 +116,9 @@ export class DeviceLogRepository {
     return this.#readAfter.all(venueSeq, limit);
   }
 
-  /** Every event hash in venue order, for recomputing the Merkle root. */
-  *hashesInOrder(): IterableIterator<string> {
-    for (let after = 0; ; ) {
+  /** Every event hash in venue order after `afterVenueSeq` (from the first by default), for recomputing the Merkle frontier. */
+  *hashesInOrder(afterVenueSeq = 0): IterableIterator<string> {
+    for (let after = afterVenueSeq; ; ) {
       const rows = this.readAfter(after, 5000);
       if (rows.length === 0) return;
       for (const row of rows) yield row.hash;

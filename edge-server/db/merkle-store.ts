@@ -1,7 +1,7 @@
 /**
- * Saves and loads the venue log's Merkle frontier (one row). The caller saves it in the
- * same transaction as the events it covers, so a restart never has to rehash the log.
- * Saving is a prepared statement: it runs once per ingested batch.
+ * Saves and loads a checkpoint of the venue log's Merkle frontier (one row). The ingest
+ * saves it every few thousand events, in the same transaction as the events it covers, so
+ * it is never ahead of the log, and a restart rehashes only the events after it.
  */
 import type { Statement } from 'better-sqlite3';
 import { eq } from 'drizzle-orm';

@@ -1,4 +1,5 @@
 /** The venue's identity row: id, public key, hub URL, enrolment. */
+import type { Statement } from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import type { VenueDatabase } from './client';
 import { venueConfig } from './schema';
@@ -15,9 +16,16 @@ export interface VenueConfig {
 
 export class VenueConfigRepository {
   readonly #db: VenueDatabase;
+  readonly #venueId: Statement<[], { venueId: string }>;
 
   constructor(db: VenueDatabase) {
     this.#db = db;
+    this.#venueId = db.sqlite.prepare(`SELECT venue_id AS venueId FROM venue_config WHERE id = ${ROW}`);
+  }
+
+  /** The venue's id alone, as a prepared statement: every device push checks it. */
+  venueId(): string | undefined {
+    return this.#venueId.get()?.venueId;
   }
 
   get(): VenueConfig | undefined {

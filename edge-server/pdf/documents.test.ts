@@ -22,6 +22,7 @@ const room: RoomView = {
   incidents: [{ incidentId: 'i1', category: 'technical', text: 'Жарық сөнді, 5 минут', at: Date.UTC(2026, 10, 25, 4, 10) }],
   acts: [{ actId: 'act-1', actType: 'prohibited-item', text: 'Қалтасынан телефон табылды', cosigners: ['Бақылаушы Сәуле Нұрқызы'], at: Date.UTC(2026, 10, 25, 4, 20), candidateId: 'c1', fullName: 'Әбілқасым Ғалымжан Ңөұүһі', iin: '900412300011', seatId: 'A-01' }],
   closure: null,
+  refused: [],
   hubSync: { isConfigured: true, pendingEvents: 0, lastSuccessAt: null, lastError: null },
 };
 

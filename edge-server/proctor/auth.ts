@@ -5,6 +5,7 @@
  * the client.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { LoginLimiter } from '../../sync/login-limiter';
 import type { Proctor, Session } from '../../sync/roster';
 import type { RoomAssignment } from '../../sync/views/proctor';
 import { ApiError } from '../errors';
@@ -67,31 +68,30 @@ export function assignmentsOf(sessions: readonly Session[], username: string): R
 export class ProctorAuth {
   readonly #repo: ProctorRepository;
   readonly #now: () => number;
+  /** Failed sign-ins per client address and username, kept in the venue database. */
+  readonly #limiter: LoginLimiter;
 
   constructor(repo: ProctorRepository, now: () => number) {
     this.#repo = repo;
     this.#now = now;
+    this.#limiter = new LoginLimiter({ windowMs: PROCTOR_LOGIN_WINDOW_MS, store: repo.loginFailures });
   }
 
   /** Signs a proctor in on a tablet; an unknown username and a wrong PIN get the same refusal. */
   async signIn(input: { username: string; pin: string; deviceId: string }, clientAddress: string): Promise<{ token: string; identity: ProctorIdentity }> {
     const now = this.#now();
     const username = input.username.trim().toLowerCase();
-    const key = `${clientAddress}|${username}`;
-    const failures = this.#repo.loginFailures.get(key);
-    const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < PROCTOR_LOGIN_WINDOW_MS;
-    if (isWindowOpen && failures.failures >= PROCTOR_LOGIN_MAX_FAILURES) {
-      const retryAfterSeconds = Math.ceil((failures.windowStartedAt + PROCTOR_LOGIN_WINDOW_MS - now) / 1000);
-      throw new ApiError(429, 'too-many-attempts', 'Too many failed sign-ins. Try again later.', { retryAfterSeconds });
-    }
+    const rules = [{ key: `${clientAddress}|${username}`, maxFailures: PROCTOR_LOGIN_MAX_FAILURES }];
+    const limit = this.#limiter.check(rules, now);
+    if (limit.isLimited) throw new ApiError(429, 'too-many-attempts', 'Too many failed sign-ins. Try again later.', { retryAfterSeconds: limit.retryAfterSeconds });
     const sessions = this.#repo.sessions();
     const proctor = findProctor(sessions, username);
     const isMatch = proctor !== undefined && (await verifyPin(input.pin, proctor.pinHash));
     if (!proctor || !isMatch) {
-      this.#repo.loginFailures.set({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
+      this.#limiter.recordFailure(rules, now);
       throw new ApiError(401, 'sign-in-refused', 'The username and PIN do not match.');
     }
-    this.#repo.loginFailures.clear(key);
+    this.#limiter.recordSuccess(rules[0]!.key);
     const token = randomBytes(32).toString('hex');
     const row = { tokenHash: sha256Hex(token), username, deviceId: input.deviceId, createdAt: now };
     this.#repo.openSession(row);

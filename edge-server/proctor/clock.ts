@@ -17,6 +17,7 @@ import { venueClockEvents } from '../candidate/venue-clock';
 import type { VenueStore } from '../db/store';
 import type { PackageCache } from './package-cache';
 import type { LogEntry, ProctorRepository } from './repo';
+import { isAppliedDecision, type RoomClosure } from './room-closure';
 
 /** The proctor events the venue turns into timer events. */
 export const CLOCK_PROCTOR_TYPES: ReadonlySet<string> = new Set(['proctor.authorise', 'proctor.pause', 'proctor.resume', 'proctor.extend', 'proctor.remove']);
@@ -61,14 +62,15 @@ export class VenueClockWriter {
   /**
    * The venue events now due for one attempt, chained after the venue's held head, or an
    * empty list. Nothing awaits between reading the head and the caller appending them.
+   * Decisions received after the room's `closure` do not count (room-closure.ts).
    */
-  dueChain(session: Session, candidate: RosterCandidate, trustedTablets: ReadonlySet<string>, now: number, held?: readonly LogEntry[]): ChainedEvent[] {
+  dueChain(session: Session, candidate: RosterCandidate, trustedTablets: ReadonlySet<string>, now: number, closure: RoomClosure, held?: readonly LogEntry[]): ChainedEvent[] {
     const chain = this.venueChain();
     if (!chain) return [];
     const attemptId = attemptIdFor(session.sessionId, candidate.candidateId);
     const log = held ?? this.#repo.attemptLog(attemptId);
     const received = log
-      .filter((entry) => entry.deviceId !== chain.deviceId && isTrustedEvent(entry, trustedTablets))
+      .filter((entry) => entry.deviceId !== chain.deviceId && isAppliedDecision(entry, trustedTablets, closure))
       .map((entry) => ({ body: entry.body, receivedAt: entry.receivedAt }));
     const authored = log.filter((entry) => entry.deviceId === chain.deviceId).map((entry) => entry.body);
     const released = this.#store.downlink.releasedKey(session.sessionId);

@@ -98,11 +98,11 @@ describe('closing the room', () => {
     expect(view.closure).toBeNull();
     expect(view.hubSync).toEqual({ isConfigured: false, pendingEvents: 0, lastSuccessAt: null, lastError: null });
     // A PC cannot close the room, nor does another room's close count.
-    await pushFrom(PC, [{ type: 'proctor.room-closed', at: Date.now(), data: { roomId: 'room-1', unfinishedAttemptIds: [] } }]);
-    await pushFrom('tab-1', [{ type: 'proctor.room-closed', at: Date.now(), data: { roomId: 'room-2', unfinishedAttemptIds: [] } }]);
+    await pushFrom(PC, [{ type: 'proctor.room-closed', at: Date.now(), data: { sessionId: FIXTURE_SESSION_ID, roomId: 'room-1', unfinishedAttemptIds: [] } }]);
+    await pushFrom('tab-1', [{ type: 'proctor.room-closed', at: Date.now(), data: { sessionId: FIXTURE_SESSION_ID, roomId: 'room-2', unfinishedAttemptIds: [] } }]);
     expect((await room(proctor)).closure).toBeNull();
     const closedAt = Date.now();
-    await pushFrom('tab-1', [{ type: 'proctor.room-closed', at: closedAt, data: { roomId: 'room-1', unfinishedAttemptIds: [ATTEMPT_1, ATTEMPT_2], note: 'Екеуі келмеді' } }]);
+    await pushFrom('tab-1', [{ type: 'proctor.room-closed', at: closedAt, data: { sessionId: FIXTURE_SESSION_ID, roomId: 'room-1', unfinishedAttemptIds: [ATTEMPT_1, ATTEMPT_2], note: 'Екеуі келмеді' } }]);
     view = await room(proctor);
     expect(view.closure).toEqual({ closedAt, deviceId: 'tab-1', unfinishedAttemptIds: [ATTEMPT_1, ATTEMPT_2], note: 'Екеуі келмеді' });
     expect(view.hubSync.pendingEvents).toBe(3);

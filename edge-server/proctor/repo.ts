@@ -50,6 +50,7 @@ export class ProctorRepository {
   readonly #attemptCache = new Map<string, LogEntry[]>();
   readonly #roomRows: Statement<[], RawLogRow>;
   readonly #lastVenueSeq: Statement<[], { venueSeq: number | null }>;
+  readonly #roomClosures: Statement<[], RawLogRow>;
   readonly #candidateDevice: Statement<[string], { deviceId: string }>;
   readonly #venueIdentity: () => { venueId: string; createdAt: number } | undefined;
   readonly #releaseByCode: Statement<[string, string, number]>;
@@ -79,6 +80,7 @@ export class ProctorRepository {
        WHERE attempt_id IS NULL AND type IN ('proctor.check-in', 'proctor.identity-verified', 'proctor.move-seat', 'proctor.incident', 'proctor.appeal-acknowledged', 'proctor.room-closed')
        ORDER BY venue_seq`,
     );
+    this.#roomClosures = sqlite.prepare(`SELECT ${LOG_ROW_COLUMNS} FROM venue_log WHERE attempt_id IS NULL AND type = 'proctor.room-closed' ORDER BY venue_seq`);
     this.#lastVenueSeq = sqlite.prepare('SELECT max(venue_seq) AS venueSeq FROM venue_log');
     this.#candidateDevice = sqlite.prepare('SELECT device_id AS deviceId FROM candidate_sessions WHERE attempt_id = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1');
     this.#venueIdentity = venueIdentityReader(sqlite);
@@ -134,6 +136,11 @@ export class ProctorRepository {
     const entries = fresh.length > 0 ? [...held, ...fresh] : held;
     this.#attemptCache.set(attemptId, entries);
     return entries;
+  }
+
+  /** Every `proctor.room-closed` in venue order (from any device: the caller checks the tablet). */
+  roomClosures(): LogEntry[] {
+    return this.#roomClosures.all().map(parseRow);
   }
 
   /** Check-ins, identity checks, seat moves, incidents, appeal acknowledgements and room closures (events without an attempt). */

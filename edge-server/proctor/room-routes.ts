@@ -101,7 +101,8 @@ export const roomRoutes = new Hono<VenueEnv>()
   })
   // The hub is out of reach at start time: the proctor types the session's release code.
   .post('/release-code', validate('json', ReleaseBody), async (c) => {
-    const { service, session } = roomOf(c);
+    const { service, session, roomId } = roomOf(c);
+    service.assertOpen(session, roomId);
     await service.releaseWithCode(session, c.req.valid('json').code, c.var.deps.remoteAddress(c) ?? 'local');
     return c.json({ isReleased: true });
   });

@@ -5,14 +5,15 @@
  */
 import { foldAttempt, remainingMs } from '../../sync/fold';
 import type { RosterCandidate, Session } from '../../sync/roster';
-import type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
+import type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, RefusedDecisionView, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
 import { attemptIdFor, isTrustedEvent } from './clock';
 import type { LogEntry } from './repo';
+import { isRefusedByClosure, refusedDecisionView, roomClosureOf } from './room-closure';
 
 /** A PC silent for longer than this during an attempt shows as "not heard from". */
 export const NOT_HEARD_FROM_AFTER_MS = 60_000;
 
-export type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
+export type { ActView, AppealView, CandidateView, ClosureView, HubSyncView, IncidentView, RefusedDecisionView, RoomView, SeatStatus, SeatView, ViolationView } from '../../sync/views/proctor';
 
 /** What the derivation reads; the service supplies it from the venue database. */
 export interface RoomSources {
@@ -53,6 +54,20 @@ function seatStatusOf(view: Omit<CandidateView, 'status'>, now: number): SeatSta
   }
 }
 
+/** Whether a room-level decision (no attempt) concerns this room or one of its candidates. */
+function isAboutRoom(body: LogEntry['body'], roomId: string, rosteredIds: ReadonlySet<string>): boolean {
+  switch (body.type) {
+    case 'proctor.check-in':
+    case 'proctor.incident':
+      return body.data.roomId === roomId;
+    case 'proctor.identity-verified':
+    case 'proctor.move-seat':
+      return rosteredIds.has(body.data.candidateId);
+    default:
+      return false;
+  }
+}
+
 /** Derives the room's view from the venue log. */
 export function deriveRoomView(sources: RoomSources): RoomView {
   const { session, roomId, trustedTablets, now } = sources;
@@ -60,12 +75,20 @@ export function deriveRoomView(sources: RoomSources): RoomView {
   const rostered = session.candidates.filter((c) => c.roomId === roomId);
   const rosteredIds = new Set(rostered.map((c) => c.candidateId));
   const roomEvents = sources.roomEvents.filter((entry) => isTrustedEvent(entry, trustedTablets));
+  // Decisions received after the room was closed are kept in the log but change nothing here.
+  const roomClosure = roomClosureOf(roomEvents, session.sessionId, roomId, trustedTablets);
+  const refused: RefusedDecisionView[] = [];
   const checkedIn = new Set<string>();
   const verified = new Map<string, boolean>();
   const movedTo = new Map<string, string>();
   const incidents: IncidentView[] = [];
   let closure: ClosureView | null = null;
-  for (const { body } of roomEvents) {
+  for (const entry of roomEvents) {
+    const { body } = entry;
+    if (isRefusedByClosure(entry, roomClosure)) {
+      if (isAboutRoom(body, roomId, rosteredIds)) refused.push(refusedDecisionView(entry));
+      continue;
+    }
     if (body.type === 'proctor.check-in' && body.data.roomId === roomId && rosteredIds.has(body.data.candidateId)) {
       checkedIn.add(body.data.candidateId);
       if (body.data.seatId) movedTo.set(body.data.candidateId, body.data.seatId);
@@ -75,11 +98,11 @@ export function deriveRoomView(sources: RoomSources): RoomView {
       movedTo.set(body.data.candidateId, body.data.toSeatId);
     } else if (body.type === 'proctor.incident' && body.data.roomId === roomId) {
       incidents.push({ incidentId: body.data.incidentId, category: body.data.category, text: body.data.text, at: body.at });
-    } else if (body.type === 'proctor.room-closed' && body.data.roomId === roomId && closure === null) {
+    } else if (body.type === 'proctor.room-closed' && body.data.sessionId === session.sessionId && body.data.roomId === roomId && closure === null) {
       closure = { closedAt: body.at, deviceId: body.deviceId, unfinishedAttemptIds: body.data.unfinishedAttemptIds, note: body.data.note ?? null };
     }
   }
-  const acknowledged = new Set(roomEvents.flatMap(({ body }) => (body.type === 'proctor.appeal-acknowledged' ? [body.data.appealId] : [])));
+  const acknowledged = new Set(roomEvents.flatMap((entry) => (entry.body.type === 'proctor.appeal-acknowledged' && !isRefusedByClosure(entry, roomClosure) ? [entry.body.data.appealId] : [])));
   const venueDeviceIds = sources.venueDeviceId ? [sources.venueDeviceId] : [];
   const candidates: CandidateView[] = [];
   const violations: ViolationView[] = [];
@@ -87,7 +110,11 @@ export function deriveRoomView(sources: RoomSources): RoomView {
   const acts: ActView[] = [];
   for (const candidate of rostered) {
     const attemptId = attemptIdFor(session.sessionId, candidate.candidateId);
-    const log = sources.attemptLog(attemptId);
+    const log = sources.attemptLog(attemptId).filter((entry) => {
+      if (!trustedTablets.has(entry.deviceId) || !isRefusedByClosure(entry, roomClosure)) return true;
+      refused.push(refusedDecisionView(entry));
+      return false;
+    });
     const state = foldAttempt(log.map((entry) => entry.body), { attemptId, venueDeviceIds, proctorDeviceIds: [...trustedTablets] });
     const attemptDevices = [...new Set(log.filter((e) => e.deviceId !== sources.venueDeviceId && !trustedTablets.has(e.deviceId)).map((e) => e.deviceId))];
     const seatId = movedTo.get(candidate.candidateId) ?? candidate.seatId;
@@ -134,8 +161,9 @@ export function deriveRoomView(sources: RoomSources): RoomView {
   violations.sort((a, b) => b.startedAt - a.startedAt);
   appeals.sort((a, b) => b.at - a.at);
   incidents.sort((a, b) => b.at - a.at);
+  refused.sort((a, b) => a.at - b.at || a.seq - b.seq);
   return {
     sessionId: session.sessionId, roomId, roomName: room?.name ?? roomId, venueSeq: sources.venueSeq, now, isReleased: sources.isReleased,
-    seats, candidates, violations, appeals, incidents, acts, closure, hubSync: sources.hubSync,
+    seats, candidates, violations, appeals, incidents, acts, closure, refused, hubSync: sources.hubSync,
   };
 }

@@ -5,6 +5,7 @@
  * in the same transaction as the tablet's push.
  */
 import type { ChainedEvent } from '../../sync/events';
+import { LoginLimiter } from '../../sync/login-limiter';
 import type { RosterCandidate, Session } from '../../sync/roster';
 import { SealError, unwrapKeyWithReleaseCode } from '../../sync/seal';
 import type { VenueStore } from '../db/store';
@@ -14,6 +15,7 @@ import { ProctorAuth, type ProctorIdentity } from './auth';
 import { attemptIdFor, CLOCK_PROCTOR_TYPES, VenueClockWriter } from './clock';
 import { PackageCache } from './package-cache';
 import { ProctorRepository } from './repo';
+import { roomClosureOf, ROOM_CLOSED, type RoomClosure } from './room-closure';
 import { deriveRoomView, type HubSyncView, type RoomView } from './room-state';
 
 /** Wrong release codes allowed per session and client address in one window. */
@@ -36,6 +38,8 @@ export class ProctorService {
   readonly #now: () => number;
   readonly #packages: PackageCache;
   readonly #clock: VenueClockWriter;
+  /** Wrong release codes per session and client address, kept in the venue database. */
+  readonly #releaseLimiter: LoginLimiter;
   /** The latest view of each room, shared by every tablet streaming it while the log has not moved. */
   readonly #views = new Map<string, { view: RoomView; builtAt: number }>();
   /** When each device's heartbeat contact was last written (see {@link noteContact}). */
@@ -49,6 +53,7 @@ export class ProctorService {
     this.auth = new ProctorAuth(this.repo, this.#now);
     this.#packages = new PackageCache(options.store);
     this.#clock = new VenueClockWriter(options.store, this.repo, this.#packages);
+    this.#releaseLimiter = new LoginLimiter({ windowMs: RELEASE_WINDOW_MS, store: this.repo.loginFailures });
     this.#ingest.onIngested((appended, context) => this.#onIngested(appended, context));
   }
 
@@ -65,6 +70,19 @@ export class ProctorService {
   trustedTablets(session: Session, roomId: string): Set<string> {
     const proctors = new Set(session.proctors.filter((p) => p.roomIds.includes(roomId)).map((p) => p.username));
     return new Set(this.repo.tabletBindings().filter((b) => proctors.has(b.username)).map((b) => b.deviceId));
+  }
+
+  /**
+   * Where the room was closed (the venue seq of its closure), or null while it is open.
+   * Read inside an ingest transaction it sees that transaction's own events too.
+   */
+  roomClosure(session: Session, roomId: string, trusted: ReadonlySet<string> = this.trustedTablets(session, roomId)): RoomClosure {
+    return roomClosureOf(this.repo.roomClosures(), session.sessionId, roomId, trusted);
+  }
+
+  /** Throws 409 `room-closed` once the room is closed: a closed room takes no further action. */
+  assertOpen(session: Session, roomId: string): void {
+    if (this.roomClosure(session, roomId) !== null) throw new ApiError(409, ROOM_CLOSED, 'This room is closed; it takes no further actions.');
   }
 
   /** The room as the tablet shows it, after the venue has authored any clock events now due. */
@@ -109,18 +127,16 @@ export class ProctorService {
     const sealed = this.#store.downlink.sealedPackage(session.sessionId);
     if (!sealed) throw new ApiError(409, 'no-package', 'The exam package has not reached this venue yet.');
     if (this.#store.downlink.releasedKey(session.sessionId)) return;
-    const key = `release|${session.sessionId}|${clientAddress}`;
+    const rules = [{ key: `release|${session.sessionId}|${clientAddress}`, maxFailures: RELEASE_MAX_FAILURES }];
     const now = this.#now();
-    const failures = this.repo.loginFailures.get(key);
-    const isWindowOpen = failures !== undefined && now - failures.windowStartedAt < RELEASE_WINDOW_MS;
-    if (isWindowOpen && failures.failures >= RELEASE_MAX_FAILURES) throw new ApiError(429, 'too-many-attempts', 'Too many wrong release codes. Try again later.');
+    if (this.#releaseLimiter.check(rules, now).isLimited) throw new ApiError(429, 'too-many-attempts', 'Too many wrong release codes. Try again later.');
     try {
       const sessionKey = await unwrapKeyWithReleaseCode(sealed.keyWrappedByReleaseCode, code);
       this.repo.releaseByCode(session.sessionId, sessionKey, this.#now());
-      this.repo.loginFailures.clear(key);
+      this.#releaseLimiter.recordSuccess(rules[0]!.key);
     } catch (error) {
       if (!(error instanceof SealError)) throw error;
-      this.repo.loginFailures.set({ key, failures: isWindowOpen ? failures.failures + 1 : 1, windowStartedAt: isWindowOpen ? failures.windowStartedAt : now });
+      this.#releaseLimiter.recordFailure(rules, now);
       throw new ApiError(400, 'bad-release-code', 'The release code is wrong.');
     }
   }
@@ -179,9 +195,10 @@ export class ProctorService {
   /** Clock events that became due by time alone (a release, a deadline): pushed through the ordinary ingest. */
   #authorDue(session: Session, roomId: string, trusted: ReadonlySet<string>): void {
     const now = this.#now();
+    const closure = this.roomClosure(session, roomId, trusted);
     for (const candidate of session.candidates.filter((c) => c.roomId === roomId)) {
       const held = this.repo.committedAttemptLog(attemptIdFor(session.sessionId, candidate.candidateId));
-      const due = this.#clock.dueChain(session, candidate, trusted, now, held);
+      const due = this.#clock.dueChain(session, candidate, trusted, now, closure, held);
       if (due.length === 0) continue;
       try {
         this.#ingest.push({ deviceId: due[0]!.deviceId, epoch: due[0]!.epoch, events: due });
@@ -205,7 +222,9 @@ export class ProctorService {
     for (const attemptId of attemptIds) {
       const found = this.#findAttempt(sessions, attemptId);
       if (!found) continue;
-      const due = this.#clock.dueChain(found.session, found.candidate, this.trustedTablets(found.session, found.candidate.roomId), context.receivedAt);
+      const trusted = this.trustedTablets(found.session, found.candidate.roomId);
+      const closure = this.roomClosure(found.session, found.candidate.roomId, trusted);
+      const due = this.#clock.dueChain(found.session, found.candidate, trusted, context.receivedAt, closure);
       context.appendChain(due);
     }
   }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../sync/canonical';
 import type { ChainedEvent } from '../../sync/events';
 import type { DevicePush, DeviceReceipt } from '../../sync/messages';
-import { merkleRoot } from '../../sync/merkle';
+import { MerkleAccumulator, merkleRoot } from '../../sync/merkle';
 import { SyncRefusal } from '../../sync/refusals';
 import { candidateChain } from '../../sync/testkit';
 import { DATABASE_FILE } from '../db/store';
@@ -44,10 +44,33 @@ describe('DeviceIngest group commit', () => {
     const rows = venue.store.log.readAfter(0, 100);
     expect(rows.map((r) => r.venueSeq)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1));
     expect(venue.ingest.head().root).toBe(bytesToHex(merkleRoot(rows.map((r) => hexToBytes(r.hash)))));
-    // The frontier saved at the group's commit is the one a restart finds.
+    // A restart finds the same head: the frontier checkpoint plus the log's events after it.
     const head = venue.ingest.head();
     venue = venue.reopen();
     expect(venue.ingest.head()).toEqual(head);
+  });
+
+  it('checkpoints the Merkle frontier every few thousand events, and a restart continues it from the log', () => {
+    const saved = () => venue.store.merkle.load().size;
+    const chains = Array.from({ length: 90 }, (_, n) => candidateChain({ answers: 48, deviceId: `pc-c${n}`, attemptId: `att-c${n}`, seed: n + 7 }));
+    for (const chain of chains.slice(0, 10)) venue.ingest.push(push(chain));
+    expect(saved()).toBe(0); // 490 events: no checkpoint yet
+    for (const chain of chains.slice(10)) venue.ingest.push(push(chain));
+    const logSize = venue.store.log.lastVenueSeq();
+    expect(logSize).toBe(90 * 49);
+    expect(saved()).toBeGreaterThanOrEqual(4096);
+    expect(saved()).toBeLessThan(logSize);
+    const rows = venue.store.log.readAfter(0, logSize);
+    const root = bytesToHex(merkleRoot(rows.map((r) => hexToBytes(r.hash))));
+    expect(venue.ingest.head()).toEqual({ size: logSize, root });
+    venue = venue.reopen();
+    expect(venue.ingest.head()).toEqual({ size: logSize, root });
+    // A checkpoint ahead of the log (which never happens) is not trusted: the frontier is rebuilt.
+    const ahead = new MerkleAccumulator();
+    for (let n = 0; n <= logSize; n++) ahead.appendLeafHash(new Uint8Array(32));
+    venue.store.db.transaction(() => venue.store.merkle.save(ahead.toState(), ahead.rootHex(), 0));
+    venue = venue.reopen();
+    expect(venue.ingest.head()).toEqual({ size: logSize, root });
   });
 
   it('decides each push of a group on its own: refused ones roll back alone, the others commit', async () => {

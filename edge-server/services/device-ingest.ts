@@ -1,7 +1,8 @@
 /**
  * Device → venue ingest: the venue's receive verb. Each push is decided against the held
- * device head (sync/receiver.ts) and writes the new log rows with consecutive venue seqs,
- * the device head and the Merkle frontier.
+ * device head (sync/receiver.ts) and writes the new log rows with consecutive venue seqs
+ * and the device head; every few thousand events the group also saves a checkpoint of the
+ * Merkle frontier (the log is the truth: a restart continues the frontier from it).
  *
  * Group commit: pushes that arrive in the same event-loop turn (which includes every push
  * that arrived while the previous commit was being fsynced) are applied in ONE transaction,
@@ -15,10 +16,11 @@ import { GENESIS_HASH, verifyChain } from '../../sync/chain';
 import { ATTEMPT_EVENT_TYPES, type ChainedEvent, type EventType } from '../../sync/events';
 import { MerkleAccumulator } from '../../sync/merkle';
 import type { DevicePush, DeviceReceipt } from '../../sync/messages';
-import { decideBatch } from '../../sync/receiver';
+import { decideBatch, decideVerifiedBatch } from '../../sync/receiver';
 import { SyncRefusal } from '../../sync/refusals';
 import type { VenueStore } from '../db/store';
 import { venueLeafHash } from './venue-leaf';
+import { canonicalBody, verifyBatch } from './verified-batch';
 
 export interface VenueHead {
   size: number;
@@ -54,6 +56,13 @@ export interface LogMoved {
 /** Events only the venue itself writes, being the clock authority: never accepted from a device. */
 export const VENUE_AUTHORED_TYPES: ReadonlySet<EventType> = new Set<EventType>(['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended', 'attempt.closed']);
 
+/**
+ * The saved Merkle frontier is a checkpoint, written in the transaction of the group that
+ * takes the log this many events past the last one: the log itself is the truth, and a
+ * restart appends the leaves of the events after the checkpoint (at most this many).
+ */
+const FRONTIER_CHECKPOINT_EVENTS = 4096;
+
 /** Most pushes, and events, one group transaction takes (it blocks the event loop while it runs); the rest wait for the next turn. */
 const MAX_GROUP_PUSHES = 256;
 const MAX_GROUP_EVENTS = 5000;
@@ -71,11 +80,15 @@ export class DeviceIngest {
   readonly #hooks: IngestHook[] = [];
   readonly #listeners = new Set<(moved: LogMoved) => void>();
   readonly #now: () => number;
+  /** The log size at the last saved frontier checkpoint (see FRONTIER_CHECKPOINT_EVENTS). */
+  #checkpointSize = 0;
   /** Always equal to the committed frontier: replaced only after a commit. */
   #accumulator: MerkleAccumulator;
   readonly #queue: QueuedPush[] = [];
   #isFlushScheduled = false;
   #isApplying = false;
+  /** The venue's own chain id, once the venue has one (a venue's id never changes after set-up). */
+  #ownChainId: string | undefined;
 
   constructor(store: VenueStore, now: () => number = Date.now) {
     this.#store = store;
@@ -158,12 +171,20 @@ export class DeviceIngest {
   }
 
   #assertFromDevice(push: DevicePush): void {
-    const venueId = this.#store.config.get()?.venueId;
-    if (venueId !== undefined && push.deviceId === `venue-${venueId}`) {
+    const ownChainId = this.#ownChain();
+    if (ownChainId !== undefined && push.deviceId === ownChainId) {
       throw new SyncRefusal('unknown-device', `${push.deviceId} is the venue's own chain; no device may push to it`, { deviceId: push.deviceId });
     }
     const authored = (push.events as ChainedEvent[]).find((event) => VENUE_AUTHORED_TYPES.has(event.type));
     if (authored) throw new SyncRefusal('malformed', `${authored.type} is written by the venue only, not by a device`, { deviceId: push.deviceId, seq: authored.seq });
+  }
+
+  #ownChain(): string | undefined {
+    if (this.#ownChainId === undefined) {
+      const venueId = this.#store.config.venueId();
+      if (venueId !== undefined) this.#ownChainId = `venue-${venueId}`;
+    }
+    return this.#ownChainId;
   }
 
   #scheduleFlush(): void {
@@ -232,7 +253,7 @@ export class DeviceIngest {
             outcomes[index] = { refusal: error };
           }
         });
-        if (accumulator !== committed) merkle.save(accumulator.toState(), accumulator.rootHex(), receivedAt);
+        if (accumulator.size - this.#checkpointSize >= FRONTIER_CHECKPOINT_EVENTS) merkle.save(accumulator.toState(), accumulator.rootHex(), receivedAt);
       });
     } catch (error) {
       // The COMMIT (or the group's transaction) failed: nothing of it is held, so nothing gets a
@@ -243,6 +264,7 @@ export class DeviceIngest {
     }
     // Committed: only now may anything be answered or told.
     this.#accumulator = accumulator;
+    if (accumulator.size - this.#checkpointSize >= FRONTIER_CHECKPOINT_EVENTS) this.#checkpointSize = accumulator.size;
     if (accumulator !== committed) this.#tellLogMoved({ venueSeq: accumulator.size, ...moved });
     return outcomes as Outcome[];
   }
@@ -259,7 +281,12 @@ export class DeviceIngest {
     const { log } = this.#store;
     const held = log.head(push.deviceId, push.epoch);
     const chain = { deviceId: push.deviceId, epoch: push.epoch, heldSeq: held?.ackedSeq ?? 0, heldHash: held?.ackedHash ?? GENESIS_HASH };
-    const decided = decideBatch(chain, events, (seq) => log.heldHash(push.deviceId, push.epoch, seq));
+    const hashAt = (seq: number) => log.heldHash(push.deviceId, push.epoch, seq);
+    // The chain is verified once, keeping the bodies' canonical text for the log; a batch that
+    // fails (or names another chain) goes through the full decision for its exact refusal.
+    const first = events[0];
+    const verified = first && first.deviceId === push.deviceId && first.epoch === push.epoch ? verifyBatch(events) : null;
+    const decided = verified?.bodies ? decideVerifiedBatch(chain, events, hashAt) : decideBatch(chain, events, hashAt);
     if (!decided.isAccepted) {
       if (decided.reason === 'conflict') this.#raiseConflict(decided.detail.seq ?? chain.heldSeq, events, push, receivedAt);
       return { outcome: { refusal: new SyncRefusal(decided.reason, decided.message, decided.detail) }, accumulator: base, appended: [] };
@@ -268,18 +295,20 @@ export class DeviceIngest {
     if (decided.toAppend.length === 0 && this.#hooks.length === 0) return { outcome, accumulator: base, appended: [] };
     const accumulator = MerkleAccumulator.fromState(base.toState());
     const appended: ChainedEvent[] = [];
-    const appendRows = (rows: readonly ChainedEvent[]) => {
-      for (const event of rows) {
-        const { prevHash, hash, ...body } = event;
+    // The log stores each body as the canonical JSON its hash covers.
+    const appendRows = (rows: readonly ChainedEvent[], bodies: readonly string[] | null, bodiesFrom: number) => {
+      for (let index = 0; index < rows.length; index++) {
+        const event = rows[index]!;
         log.append({
           venueSeq: accumulator.size + 1, deviceId: event.deviceId, epoch: event.epoch, seq: event.seq, type: event.type,
-          attemptId: event.attemptId ?? null, at: event.at, receivedAt, hash, prevHash, body: JSON.stringify(body),
+          attemptId: event.attemptId ?? null, at: event.at, receivedAt, hash: event.hash, prevHash: event.prevHash,
+          body: bodies?.[bodiesFrom + index] ?? canonicalBody(event),
         });
-        accumulator.appendLeafHash(venueLeafHash(hash));
+        accumulator.appendLeafHash(venueLeafHash(event.hash));
         appended.push(event);
       }
     };
-    appendRows(decided.toAppend);
+    appendRows(decided.toAppend, verified?.bodies ?? null, events.length - decided.toAppend.length);
     if (decided.toAppend.length > 0) log.setHead(push.deviceId, push.epoch, { ackedSeq: decided.receipt.ackedSeq, ackedHash: decided.receipt.ackedHash }, receivedAt);
     const appendChain = (own: readonly ChainedEvent[]) => {
       const first = own[0];
@@ -287,7 +316,7 @@ export class DeviceIngest {
       const ownHead = log.head(first.deviceId, first.epoch) ?? { ackedSeq: 0, ackedHash: GENESIS_HASH };
       const fault = verifyChain(own, { seq: ownHead.ackedSeq, hash: ownHead.ackedHash });
       if (fault) throw new Error(`an ingest hook's chain segment does not continue ${first.deviceId}: ${fault.reason} at ${fault.index}`);
-      appendRows(own);
+      appendRows(own, null, 0);
       const last = own[own.length - 1]!;
       log.setHead(last.deviceId, last.epoch, { ackedSeq: last.seq, ackedHash: last.hash }, receivedAt);
     };
@@ -315,13 +344,17 @@ export class DeviceIngest {
     });
   }
 
-  /** The saved frontier, or (if it ever disagrees with the log's length) a rebuild from the log itself. */
+  /**
+   * The saved frontier checkpoint plus the leaves of the events logged after it; or, if the
+   * checkpoint is ever ahead of the log (it never should be), a rebuild from the whole log.
+   */
   #loadAccumulator(): MerkleAccumulator {
+    const logSize = this.#store.log.lastVenueSeq();
     const saved = MerkleAccumulator.fromState(this.#store.merkle.load());
-    if (saved.size === this.#store.log.lastVenueSeq()) return saved;
-    const rebuilt = new MerkleAccumulator();
-    for (const hash of this.#store.log.hashesInOrder()) rebuilt.appendLeafHash(venueLeafHash(hash));
-    this.#store.db.transaction(() => this.#store.merkle.save(rebuilt.toState(), rebuilt.rootHex(), this.#now()));
-    return rebuilt;
+    const accumulator = saved.size <= logSize ? saved : new MerkleAccumulator();
+    for (const hash of this.#store.log.hashesInOrder(accumulator.size)) accumulator.appendLeafHash(venueLeafHash(hash));
+    if (accumulator.size !== saved.size) this.#store.db.transaction(() => this.#store.merkle.save(accumulator.toState(), accumulator.rootHex(), this.#now()));
+    this.#checkpointSize = accumulator.size;
+    return accumulator;
   }
 }

@@ -62,6 +62,13 @@ async function ensureEnrolled(context: UplinkContext): Promise<UplinkCursor> {
  */
 export const MAX_ENCODED_BATCH_BYTES = 16 * 1024 * 1024;
 
+/** A batch read from the log and compressed, ready to sign and send. */
+interface PreparedBatch {
+  rows: VenueLogRow[];
+  fromVenueSeq: number;
+  body: Uint8Array;
+}
+
 export class UplinkPass {
   readonly #context: UplinkContext;
   readonly #maxBatch: number;
@@ -82,34 +89,40 @@ export class UplinkPass {
   /** Batches refused as too large and halved so far (shown to tests and logs). */
   splits = 0;
 
-  /** Runs until the hub holds the whole log (returns its acked venue seq) or a failure (throws). */
+  /**
+   * Runs until the hub holds the whole log (returns its acked venue seq) or a failure (throws).
+   * While the hub stores one batch, the next one is read and compressed, so the venue's work
+   * overlaps the hub's; it is still sent only after the receipt of the one before, and thrown
+   * away if that receipt is not the expected one (a refusal, a split, a different cursor).
+   */
   async run(): Promise<number> {
-    const { store, ingest, identity, hub, now } = this.#context;
+    const { store, identity, hub, now } = this.#context;
     const record = (receipt: UplinkCursor) => store.uplink.recordSuccess(receipt, now());
     this.#ceiling = this.#maxBatch;
     const start = await ensureEnrolled(this.#context);
     record(start);
     let acked = start.ackedVenueSeq;
+    let prepared: PreparedBatch | 'too-large' | null = null;
     for (;;) {
-      const rows = store.log.readAfter(acked, this.#batchSize);
-      if (rows.length === 0) return acked;
-      const fromVenueSeq = rows[0]!.venueSeq;
-      const encoded = encodeVenueBatch({ venueId: identity.venueId, fromVenueSeq, entries: rows.map((row) => ({ event: rowToEvent(row) })) });
-      if (encoded.length > this.#maxEncodedBytes && rows.length > 1) {
-        this.#halve(rows.length);
-        continue;
-      }
-      const body = deflateSync(encoded);
+      const batch = prepared ?? this.#prepare(acked);
+      prepared = null;
+      if (batch === null) return acked;
+      if (batch === 'too-large') continue;
+      const { rows, fromVenueSeq, body } = batch;
       const sentAt = hub.hubTime();
       try {
-        const receipt = await hub.sendBatch(body, {
+        const sending = hub.sendBatch(body, {
           venueId: identity.venueId, nonce: newNonce(), sentAt, fromVenueSeq, count: rows.length,
-          bodySha256: createHash('sha256').update(body).digest('hex'), head: signedHead(ingest, identity, sentAt),
+          bodySha256: createHash('sha256').update(body).digest('hex'), head: signedHead(this.#context.ingest, identity, sentAt),
         });
+        const lastVenueSeq = rows[rows.length - 1]!.venueSeq;
+        const next = this.#prepare(lastVenueSeq);
+        const receipt = await sending;
         if (receipt.ackedVenueSeq <= acked) throw new HubError(200, 'no-progress', `hub acknowledged ${receipt.ackedVenueSeq} after a batch from ${fromVenueSeq}`);
         record(receipt);
         acked = receipt.ackedVenueSeq;
         this.#batchSize = Math.min(this.#ceiling, this.#batchSize * 2);
+        if (acked === lastVenueSeq) prepared = next;
       } catch (error) {
         if (error instanceof HubError && error.status === 413 && rows.length > 1) {
           this.#halve(rows.length);
@@ -126,6 +139,23 @@ export class UplinkPass {
         throw error;
       }
     }
+  }
+
+  /**
+   * Reads and compresses the batch after venue seq `after`: null when the log ends there,
+   * 'too-large' when it encodes past the size limit (the batch size is halved for the next try).
+   */
+  #prepare(after: number): PreparedBatch | 'too-large' | null {
+    const { store, identity } = this.#context;
+    const rows = store.log.readAfter(after, this.#batchSize);
+    if (rows.length === 0) return null;
+    const fromVenueSeq = rows[0]!.venueSeq;
+    const encoded = encodeVenueBatch({ venueId: identity.venueId, fromVenueSeq, entries: rows.map((row) => ({ event: rowToEvent(row) })) });
+    if (encoded.length > this.#maxEncodedBytes && rows.length > 1) {
+      this.#halve(rows.length);
+      return 'too-large';
+    }
+    return { rows, fromVenueSeq, body: deflateSync(encoded) };
   }
 
   #halve(count: number): void {

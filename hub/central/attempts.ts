@@ -11,6 +11,7 @@
  */
 import type { ChainedEvent, EventBody } from '../../sync/events';
 import { foldAttempt, type AttemptState } from '../../sync/fold';
+import { isRefusedByClosure, roomClosureOf, type RoomClosure } from '../../sync/room-closure';
 import type { AnswerKey, ExamPackage } from '../../sync/package';
 import { scoreAttempt, type AttemptScore, type ScoringOverrides } from '../../sync/scoring';
 import type { StoredEvent } from '../db/central';
@@ -99,6 +100,12 @@ export interface AttemptInputs {
   lateIgnored: ReadonlySet<string>;
   /** Per attempt: annulled by a reviewer's decision. */
   annulled: ReadonlySet<string>;
+  /**
+   * The session and, per candidate, the room the roster seats them in: a proctor decision
+   * on their attempt received after that room's `proctor.room-closed` is not applied, as at
+   * the venue.
+   */
+  rooms?: { sessionId: string; roomOfCandidate: ReadonlyMap<string, string> };
 }
 
 function scoreOf(state: AttemptState, inputs: AttemptInputs, overrides: ScoringOverrides): AttemptScore {
@@ -118,6 +125,17 @@ export function completenessNoteOf(cause: CompletenessCause): string {
   }
 }
 
+/** Each room's closure (sync/room-closure.ts) among the events, looked up once per room. */
+function roomClosures(events: readonly StoredEvent[], trustedTablets: ReadonlySet<string>): (sessionId: string, roomId: string) => RoomClosure {
+  const closings = events.filter((s) => s.event.type === 'proctor.room-closed').map((s) => ({ venueSeq: s.venueSeq, deviceId: s.event.deviceId, body: s.event }));
+  const found = new Map<string, RoomClosure>();
+  return (sessionId, roomId) => {
+    const key = `${sessionId}\u0000${roomId}`;
+    if (!found.has(key)) found.set(key, roomClosureOf(closings, sessionId, roomId, trustedTablets));
+    return found.get(key)!;
+  };
+}
+
 /** Folds, scores and judges every attempt found in the events. */
 export function buildAttempts(inputs: AttemptInputs): AttemptRecord[] {
   const venueDeviceId = venueDeviceIdOf(inputs.venueId);
@@ -133,10 +151,13 @@ export function buildAttempts(inputs: AttemptInputs): AttemptRecord[] {
     list.push(stored);
   }
   const context = (attemptId: string) => ({ attemptId, venueDeviceIds: [venueDeviceId], proctorDeviceIds });
+  const closureOfRoom = roomClosures(inputs.events, new Set(proctorDeviceIds));
   return [...byAttempt.entries()].map(([attemptId, stored]) => {
-    const all: ChainedEvent[] = [...stored, ...acknowledgements].map((s) => s.event);
-    const state = foldAttempt(all, context(attemptId));
     const claimedBy = [...new Set(stored.filter((s) => s.event.type === 'attempt.started').map((s) => (s.event as Extract<EventBody, { type: 'attempt.started' }>).data.candidateId))];
+    const roomId = claimedBy.length === 1 ? inputs.rooms?.roomOfCandidate.get(claimedBy[0]!) : undefined;
+    const closure = roomId && inputs.rooms ? closureOfRoom(inputs.rooms.sessionId, roomId) : null;
+    const all: ChainedEvent[] = [...stored, ...acknowledgements].filter((s) => !isRefusedByClosure({ venueSeq: s.venueSeq, body: s.event }, closure)).map((s) => s.event);
+    const state = foldAttempt(all, context(attemptId));
     const lastSeqs = new Map<string, AttemptDevice>();
     for (const { event } of stored) {
       const key = chainKeyOf(event.deviceId, event.epoch);

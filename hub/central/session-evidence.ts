@@ -105,7 +105,8 @@ export async function loadSessionEvidence(ctx: HubContext, sessionId: string): P
     ...resolutions.filter((r) => r.action === 'annul').map((r) => subjectOf(r.discrepancyId)),
     ...attemptsSetAside(events, resolutions),
   ]);
-  const attempts = buildAttempts({ venueId: session.venueId, examPackage, answerKey, events, chains, conflictedDevices, overrides: overridesOf(itemDecisions), lateIgnored, annulled });
+  const roomOfCandidate = new Map(session.candidates.map((candidate) => [candidate.candidateId, candidate.roomId]));
+  const attempts = buildAttempts({ venueId: session.venueId, examPackage, answerKey, events, chains, conflictedDevices, overrides: overridesOf(itemDecisions), lateIgnored, annulled, rooms: { sessionId, roomOfCandidate } });
   const checkIns = await checkInsOfVenue(db, session.venueId);
   const maxExtraMinutes = Math.max(0, ...examPackage.accommodations.map((a) => a.extraMinutes));
   const discrepancies = buildDiscrepancies({

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -78,4 +78,21 @@ export function isUniqueViolation(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * The driver connection under an open drizzle transaction, for the one statement drizzle has
+ * no verb for (COPY, the bulk load of an uplink's events). On PostgreSQL it is undefined
+ * outside a transaction (the pool would hand out any connection, outside the transaction);
+ * PGlite has one connection, which it returns either way. Undefined for a driver this file
+ * did not open.
+ */
+export function transactionConnectionOf(tx: HubDb): { kind: 'postgres'; client: pg.PoolClient } | { kind: 'pglite'; client: PgliteTransaction | PGlite } | undefined {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  if (client instanceof pg.Client) return { kind: 'postgres', client: client as pg.PoolClient };
+  if (client instanceof PGlite) return { kind: 'pglite', client };
+  if (client && typeof (client as PgliteTransaction).query === 'function' && typeof (client as PgliteTransaction).rollback === 'function' && !(client instanceof pg.Pool)) {
+    return { kind: 'pglite', client: client as PgliteTransaction };
+  }
+  return undefined;
 }

@@ -1,14 +1,15 @@
 /**
  * Storage steps of a venue uplink, each one statement, for the ingest service to run
  * inside ONE transaction per batch: lock the venue's head, read the stored hashes a
- * resend overlaps, read device heads, insert the new events in one multi-row statement,
- * advance device heads and the venue head. No per-event round trips.
+ * resend overlaps, read device heads, bulk-load the new events (one COPY), advance device
+ * heads and the venue head. No per-event round trips.
  */
 import { and, between, eq, inArray, sql } from 'drizzle-orm';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { MerkleAccumulatorState } from '../../sync/merkle';
 import type { SignedHead } from '../../sync/messages';
 import { upsertAttemptSummaries } from './central/attempt-summaries';
-import type { HubDb } from './client';
+import { transactionConnectionOf, type HubDb } from './client';
 import { deviceHeads, nonces, venueEvents, venueHeads } from './schema';
 
 /** A venue's head row, as the ingest reads and rewrites it. */
@@ -102,27 +103,126 @@ export async function upsertDeviceHeads(db: HubDb, venueId: string, heads: reado
     on conflict (device_id, epoch) do update set acked_seq = excluded.acked_seq, acked_hash = excluded.acked_hash, venue_id = excluded.venue_id`);
 }
 
-// One statement per chunk; columns travel as arrays (a dozen parameters, however many rows).
+// PGlite: one statement per chunk; columns travel as arrays (a dozen parameters, however many rows).
 const INSERT_CHUNK = 5000;
 
+const EVENT_COLUMNS = 'venue_id, venue_seq, device_id, epoch, seq, type, attempt_id, at, received_at, hash, prev_hash, body';
+
+// COPY's text format: a backslash, tab, newline or carriage return in a value must be escaped.
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const copyText = (value: string) => (COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value);
+
+/** The rows as COPY text-format lines (tab-separated, `\N` for null), in EVENT_COLUMNS order. */
+function copyLines(venueId: string, rows: readonly VenueEventRow[], receivedAt: number): string {
+  const venue = copyText(venueId);
+  let text = '';
+  for (const r of rows) {
+    text += `${venue}\t${r.venueSeq}\t${copyText(r.deviceId)}\t${r.epoch}\t${r.seq}\t${copyText(r.type)}\t${r.attemptId === null ? '\\N' : copyText(r.attemptId)}\t${r.at}\t${receivedAt}\t${copyText(r.hash)}\t${copyText(r.prevHash)}\t${copyText(r.bodyJson)}\n`;
+  }
+  return text;
+}
+
 /**
- * Inserts a venue's new events: one `insert … select from unnest(arrays)` per 5000 rows,
- * then folds them into their attempts' summaries with one upsert (same transaction).
+ * A bulk load of one batch's new events, inside the batch's transaction. On PostgreSQL it is
+ * one COPY streamed as the rows are written, so the server stores the first rows while the
+ * hub still decodes the rest. On PGlite (in-process, nothing to overlap, and its COPY slower
+ * than its inserts) one `insert … select from unnest` of column arrays per 5000 rows at
+ * `finish`. A duplicate event identity fails the load with the unique violation; either way
+ * the caller's transaction rolls the whole batch back.
+ */
+export interface VenueEventSink {
+  /** Queues rows, in venue-seq order; rejects early if the database already refused the load. */
+  write(rows: readonly VenueEventRow[]): Promise<void>;
+  /** Completes the load; resolves once the database holds every row (uncommitted). */
+  finish(): Promise<void>;
+  /** Abandons the load after a refusal (the transaction is about to roll back). */
+  abort(reason: Error): Promise<void>;
+}
+
+/** Opens the bulk load of a batch's events; `db` must be the batch's transaction. */
+export function openVenueEventSink(db: HubDb, venueId: string, receivedAt: number): VenueEventSink {
+  const connection = transactionConnectionOf(db);
+  if (!connection) throw new Error('openVenueEventSink: run it inside the batch\'s transaction');
+  if (connection.kind === 'pglite') {
+    const pending: VenueEventRow[] = [];
+    return {
+      write: async (rows) => {
+        for (const row of rows) pending.push(row);
+      },
+      finish: async () => {
+        for (let start = 0; start < pending.length; start += INSERT_CHUNK) {
+          const chunk = pending.slice(start, start + INSERT_CHUNK);
+          const column = <T>(pick: (row: VenueEventRow) => T) => sql.param(chunk.map(pick));
+          await db.execute(sql`
+            insert into venue_events (venue_id, venue_seq, device_id, epoch, seq, type, attempt_id, at, received_at, hash, prev_hash, body)
+            select ${venueId}, u.venue_seq, u.device_id, u.epoch, u.seq, u.type, u.attempt_id, u.at, ${receivedAt}::bigint, u.hash, u.prev_hash, u.body::jsonb
+            from unnest(
+              ${column((r) => r.venueSeq)}::bigint[], ${column((r) => r.deviceId)}::text[], ${column((r) => r.epoch)}::bigint[],
+              ${column((r) => r.seq)}::int[], ${column((r) => r.type)}::text[], ${column((r) => r.attemptId)}::text[],
+              ${column((r) => r.at)}::bigint[], ${column((r) => r.hash)}::text[], ${column((r) => r.prevHash)}::text[],
+              ${column((r) => r.bodyJson)}::text[]
+            ) as u(venue_seq, device_id, epoch, seq, type, attempt_id, at, hash, prev_hash, body)`);
+        }
+      },
+      abort: async () => undefined,
+    };
+  }
+  const statement = `copy venue_events (${EVENT_COLUMNS}) from stdin`;
+  let copy: ReturnType<typeof copyFrom> | undefined;
+  let failure: Error | undefined;
+  let done: Promise<void> = Promise.resolve();
+  return {
+    write: async (rows) => {
+      if (failure) throw failure;
+      if (rows.length === 0) return;
+      if (!copy) {
+        const stream = connection.client.query(copyFrom(statement));
+        copy = stream;
+        done = new Promise<void>((resolve, reject) => {
+          stream.on('finish', resolve);
+          stream.on('error', (error: Error) => {
+            failure = error;
+            reject(error);
+          });
+        });
+        // Observed by finish() or abort(); never an unhandled rejection in between.
+        done.catch(() => undefined);
+      }
+      copy.write(Buffer.from(copyLines(venueId, rows, receivedAt), 'utf8'));
+      // Let the socket take the rows (and the server's answers in) before the caller decodes more.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    finish: async () => {
+      copy?.end();
+      await done;
+    },
+    abort: async (reason) => {
+      // A load the server already refused is over; destroying it again would touch a released connection.
+      if (copy && !failure && !copy.writableFinished) copy.destroy(reason);
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Inserts a venue's new events with one bulk load (see {@link openVenueEventSink}), inside
+ * the caller's transaction, then folds them into their attempts' summaries.
  */
 export async function insertVenueEvents(db: HubDb, venueId: string, rows: readonly VenueEventRow[], receivedAt: number): Promise<void> {
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    const chunk = rows.slice(start, start + INSERT_CHUNK);
-    const column = <T>(pick: (row: VenueEventRow) => T) => sql.param(chunk.map(pick));
-    await db.execute(sql`
-      insert into venue_events (venue_id, venue_seq, device_id, epoch, seq, type, attempt_id, at, received_at, hash, prev_hash, body)
-      select ${venueId}, u.venue_seq, u.device_id, u.epoch, u.seq, u.type, u.attempt_id, u.at, ${receivedAt}::bigint, u.hash, u.prev_hash, u.body::jsonb
-      from unnest(
-        ${column((r) => r.venueSeq)}::bigint[], ${column((r) => r.deviceId)}::text[], ${column((r) => r.epoch)}::bigint[],
-        ${column((r) => r.seq)}::int[], ${column((r) => r.type)}::text[], ${column((r) => r.attemptId)}::text[],
-        ${column((r) => r.at)}::bigint[], ${column((r) => r.hash)}::text[], ${column((r) => r.prevHash)}::text[],
-        ${column((r) => r.bodyJson)}::text[]
-      ) as u(venue_seq, device_id, epoch, seq, type, attempt_id, at, hash, prev_hash, body)`);
+  const sink = openVenueEventSink(db, venueId, receivedAt);
+  try {
+    await sink.write(rows);
+    await sink.finish();
+  } catch (error) {
+    await sink.abort(error as Error);
+    throw error;
   }
+  await summarizeVenueEvents(db, venueId, rows);
+}
+
+/** Folds newly stored events into their attempts' summaries (one upsert, same transaction). */
+export async function summarizeVenueEvents(db: HubDb, venueId: string, rows: readonly VenueEventRow[]): Promise<void> {
   await upsertAttemptSummaries(db, venueId, rows);
 }
 

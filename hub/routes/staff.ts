@@ -40,8 +40,8 @@ export function staffRoutes(ctx: HubContext, services: { staff: StaffService; en
   return new Hono<StaffEnv>()
     .post('/login', zValidator('json', Login, rejectInvalid), async (c) => {
       const { username, password } = c.req.valid('json');
-      const address = remoteAddress(c);
-      const session = await services.staff.login(username, password, address);
+      // The service limits failed sign-ins per username and address, and per username.
+      const session = await services.staff.login(username, password, remoteAddress(c));
       setCookie(c, STAFF_COOKIE, session.token, {
         httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', expires: new Date(session.expiresAt),
       });

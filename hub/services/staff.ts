@@ -4,6 +4,7 @@
  * username-and-address limit on failed logins.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { LoginLimiter, type LimitRule } from '../../sync/login-limiter';
 import { ApiError } from '../errors';
 import type { HubContext } from '../context';
 import { appendAudit, deleteStaffSession, findStaffAccount, findStaffBySession, insertStaffAccount, insertStaffSession, type StaffAccountRow, type StaffRole } from '../db';
@@ -40,9 +41,12 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 const DUMMY_HASH = `scrypt$${SCRYPT_N}$00000000000000000000000000000000$${'0'.repeat(64)}`;
 
 export class StaffService {
-  readonly #failures = new Map<string, number[]>();
+  /** Failed sign-ins, in memory (sync/login-limiter.ts, the rule every server shares). */
+  readonly #limiter: LoginLimiter;
 
-  constructor(private readonly ctx: HubContext) {}
+  constructor(private readonly ctx: HubContext) {
+    this.#limiter = new LoginLimiter({ windowMs: ctx.config.loginWindowMs });
+  }
 
   /** Creates an account (demo seeding, admin tools). */
   async createAccount(account: { username: string; password: string; role: StaffRole; displayName?: string }): Promise<boolean> {
@@ -55,22 +59,21 @@ export class StaffService {
     const now = this.ctx.now();
     // Per username and address, and per username from anywhere (four times as many), so
     // that neither one guesser nor many addresses can try passwords quickly.
-    const limits = [{ key: `${username}\u0000${address}`, max: this.ctx.config.loginAttempts }, { key: username, max: 4 * this.ctx.config.loginAttempts }];
-    const recent = limits.map((limit) => (this.#failures.get(limit.key) ?? []).filter((at) => at > now - this.ctx.config.loginWindowMs));
-    if (limits.some((limit, index) => recent[index]!.length >= limit.max)) {
-      throw new ApiError(429, 'too-many-attempts', 'too many failed sign-ins; wait a few minutes and try again');
+    const rules: LimitRule[] = [
+      { key: `${username}\u0000${address}`, maxFailures: this.ctx.config.loginAttempts },
+      { key: username, maxFailures: 4 * this.ctx.config.loginAttempts },
+    ];
+    const limit = this.#limiter.check(rules, now);
+    if (limit.isLimited) {
+      throw new ApiError(429, 'too-many-attempts', 'too many failed sign-ins; wait a few minutes and try again', { retryAfterSeconds: limit.retryAfterSeconds });
     }
     const account = await findStaffAccount(this.ctx.database.db, username);
     const isValid = await verifySecret(password, account?.passwordHash ?? DUMMY_HASH);
     if (!account || !isValid) {
-      // Bounded memory: made-up usernames must not grow the map without end.
-      if (this.#failures.size > 10_000) {
-        for (const [key, times] of this.#failures) if (times.every((at) => at <= now - this.ctx.config.loginWindowMs)) this.#failures.delete(key);
-      }
-      limits.forEach((limit, index) => this.#failures.set(limit.key, [...recent[index]!, now]));
+      this.#limiter.recordFailure(rules, now);
       throw new ApiError(401, 'bad-credentials', 'wrong username or password');
     }
-    this.#failures.delete(limits[0]!.key);
+    this.#limiter.recordSuccess(rules[0]!.key);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.ctx.config.staffSessionMs;
     await this.ctx.database.db.transaction(async (tx) => {

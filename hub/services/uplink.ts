@@ -1,29 +1,54 @@
 /**
  * Venue → hub ingest. A batch is checked outside any transaction (signature, body digest,
- * signed head, clock, decoding), then stored in ONE transaction: nonce, venue head lock,
- * overlap with what is held, per-device chain decisions (sync/receiver.ts), the events
- * in one multi-row insert, device heads, and the venue's Merkle accumulator. The receipt
- * goes out only after that commits, so it never covers an event the hub does not hold.
- * A refusal rolls everything back; its alarm is written in a transaction of its own.
+ * signed head, clock, inflating, the batch's structure and chain headers), then decoded and
+ * stored in ONE transaction: nonce, venue head lock, overlap with what is held, per-device
+ * chain decisions (sync/receiver.ts), the events in one bulk load that the database takes in
+ * while the rest of the batch is still being decoded (every event rebuilt, validated and
+ * re-hashed, every chain checked to end at its stated hash, before the load completes),
+ * attempt summaries, device heads, and the venue's Merkle accumulator. The receipt goes out
+ * only after that commits, so it never covers an event the hub does not hold. A refusal,
+ * wherever it is found, rolls everything back; its alarm is written in a transaction of its own.
  */
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { hexToBytes } from '../../sync/canonical';
 import { GENESIS_HASH } from '../../sync/chain';
-import { decodeVenueBatch, type DecodedVenueBatch } from '../../sync/codec';
+import { readVenueBatch, type DecodedVenueBatch, type VenueBatchReader } from '../../sync/codec';
 import type { ChainedEvent } from '../../sync/events';
 import { MerkleAccumulator } from '../../sync/merkle';
 import { headSigningText, uplinkSigningText, type UplinkEnvelope, type UplinkReceipt } from '../../sync/messages';
-import { decideBatch, type HeldChain } from '../../sync/receiver';
+import { decideVerifiedBatch, type HeldChain } from '../../sync/receiver';
 import { SyncRefusal, isSyncRefusal } from '../../sync/refusals';
 import type { HubContext } from '../context';
 import {
-  claimNonce, insertVenueEvents, isUniqueViolation, lockVenueHead, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
-  storedVenueHashes, upsertDeviceHeads, type HubDb, type VenueEventRow, type VenueHeadRow,
+  claimNonce, isUniqueViolation, lockVenueHead, openVenueEventSink, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
+  storedVenueHashes, summarizeVenueEvents, upsertDeviceHeads, type HubDb, type VenueEventRow, type VenueEventSink, type VenueHeadRow,
 } from '../db';
 import { isVenueSignature, type VenueKeys } from './venue-auth';
 
 const chainKey = (deviceId: string, epoch: number) => `${deviceId}\u0000${epoch}`;
+
+/**
+ * Events decoded and handed to the bulk load at a time: the database stores each slice while
+ * the next is decoded. The first slice is small, so the database starts early.
+ */
+const DECODE_SLICE = 1000;
+const FIRST_DECODE_SLICE = 200;
+
+/** A run of new events of one device chain in a batch: where it starts and where it ends. */
+interface ChainRun {
+  deviceId: string;
+  epoch: number;
+  firstSeq: number;
+  prevHash: string;
+  lastSeq: number;
+  lastHash: string;
+}
+
+/** Every chain held after a batch (held before, or advanced by it), and the keys of those it advanced. */
+interface DecidedChains {
+  all: Map<string, HeldChain>;
+  touched: Set<string>;
+}
 
 /**
  * Device heads per venue, valid as of the venue's acked seq. Device heads only move with
@@ -69,6 +94,7 @@ export class UplinkService {
     } catch (caught) {
       // The unique keys are the last line of defence: an event stored twice is a conflict, never a 500.
       const error = isUniqueViolation(caught) ? new SyncRefusal('conflict', 'an event in this batch is already held elsewhere in the hub') : caught;
+      if (isSyncRefusal(error) && error.reason === 'bad-chain') await this.keys.alarm(envelope.venueId, 'bad-chain', { nonce: envelope.nonce, message: error.message, ...error.detail });
       if (isSyncRefusal(error) && (error.reason === 'conflict' || error.reason === 'stale-nonce')) {
         const kind = error.reason === 'conflict' ? 'conflict' : 'replayed-batch';
         await this.keys.alarm(envelope.venueId, kind, { nonce: envelope.nonce, fromVenueSeq: envelope.fromVenueSeq, message: error.message, ...error.detail });
@@ -81,7 +107,7 @@ export class UplinkService {
   }
 
   /** Everything that needs no database write: a failure here changes nothing but an alarm row. */
-  async #authenticate(envelope: UplinkEnvelope, compressed: Uint8Array): Promise<DecodedVenueBatch> {
+  async #authenticate(envelope: UplinkEnvelope, compressed: Uint8Array): Promise<VenueBatchReader> {
     const { venueId } = envelope;
     const key = await this.keys.keyOf(venueId);
     const { signature, ...signed } = envelope;
@@ -109,20 +135,15 @@ export class UplinkService {
       }
       throw new SyncRefusal('malformed', 'the body is not deflate data');
     }
-    let batch: DecodedVenueBatch;
-    try {
-      batch = decodeVenueBatch(raw);
-    } catch (error) {
-      if (isSyncRefusal(error) && error.reason === 'bad-chain') await this.keys.alarm(venueId, 'bad-chain', { nonce: envelope.nonce, message: error.message, ...error.detail });
-      throw error;
-    }
-    if (batch.venueId !== venueId || batch.fromVenueSeq !== envelope.fromVenueSeq || batch.entries.length !== envelope.count) {
+    // The structure and headers only: the events are rebuilt (and their chains checked) as they are stored.
+    const batch = readVenueBatch(raw);
+    if (batch.venueId !== venueId || batch.fromVenueSeq !== envelope.fromVenueSeq || batch.count !== envelope.count) {
       throw new SyncRefusal('malformed', 'the body does not match its envelope (venue, first venue seq or count)');
     }
     return batch;
   }
 
-  async #store(tx: HubDb, envelope: UplinkEnvelope, batch: DecodedVenueBatch, now: number) {
+  async #store(tx: HubDb, envelope: UplinkEnvelope, batch: VenueBatchReader, now: number) {
     const { venueId } = envelope;
     if (!(await claimNonce(tx, venueId, envelope.nonce, now))) throw new SyncRefusal('stale-nonce', 'this nonce was already used');
     const head = await lockVenueHead(tx, venueId);
@@ -131,16 +152,23 @@ export class UplinkService {
     if (batch.fromVenueSeq > acked + 1) {
       throw new SyncRefusal('gap', `batch starts at venue seq ${batch.fromVenueSeq}, the hub holds up to ${acked}`, { ackedSeq: acked });
     }
-    await this.#checkOverlap(tx, venueId, acked, batch);
-    const fresh = batch.entries.filter((entry) => entry.venueSeq > acked);
-    const chains = await this.#decideChains(tx, venueId, acked, fresh.map((entry) => entry.event));
-    const rows: VenueEventRow[] = fresh.map(({ venueSeq, event }) => toRow(venueSeq, event));
-    await insertVenueEvents(tx, venueId, rows, now);
+    const sink = openVenueEventSink(tx, venueId, now);
+    const tree = MerkleAccumulator.fromState(head.merkleState);
+    let stored: { rows: VenueEventRow[]; chains: DecidedChains };
+    try {
+      stored = batch.fromVenueSeq > acked ? await this.#storeNew(tx, venueId, acked, batch, sink, tree) : await this.#storeResend(tx, venueId, acked, batch, sink, tree);
+      await sink.finish();
+    } catch (error) {
+      await sink.abort(error as Error);
+      throw error;
+    }
+    const { rows, chains } = stored;
+    await summarizeVenueEvents(tx, venueId, rows);
     await upsertDeviceHeads(tx, venueId, [...chains.touched].map((key) => {
       const held = chains.all.get(key)!;
       return { deviceId: held.deviceId, epoch: held.epoch, ackedSeq: held.heldSeq, ackedHash: held.heldHash };
     }));
-    const next = advanceHead(head, fresh.map((entry) => entry.event.hash), envelope);
+    const next = advanceHead(head, tree, envelope);
     const isNewComparison = next.signedHead?.signature !== head.signedHead?.signature || next.ackedVenueSeq !== head.ackedVenueSeq;
     if (next.signedHead && next.signedHead.size === next.ackedVenueSeq && !next.isHeadMatched && isNewComparison) {
       await raiseAlarm(tx, { venueId, kind: 'head-mismatch', detail: { size: next.ackedVenueSeq, signedRoot: next.signedHead.root, hubRoot: next.root } }, now);
@@ -150,11 +178,52 @@ export class UplinkService {
     return { receipt, ackedVenueSeq: next.ackedVenueSeq, chains: chains.all };
   }
 
+  /**
+   * The usual case, a batch wholly after what is held: each chain's run is known from its
+   * header (first seq and prevHash, count, last hash), so the chain decisions come first and
+   * the events are then decoded slice by slice straight into the bulk load. A chain that does
+   * not end at its stated hash throws at `finish`, before the load completes.
+   */
+  async #storeNew(tx: HubDb, venueId: string, acked: number, batch: VenueBatchReader, sink: VenueEventSink, tree: MerkleAccumulator) {
+    const runs = batch.chains.map((chain): ChainRun => ({
+      deviceId: chain.deviceId, epoch: chain.epoch, firstSeq: chain.firstSeq, prevHash: chain.prevHash, lastSeq: chain.firstSeq + chain.count - 1, lastHash: chain.lastHash,
+    }));
+    const chains = await this.#decideChains(tx, venueId, acked, runs);
+    const rows: VenueEventRow[] = [];
+    for (let entries = batch.next(FIRST_DECODE_SLICE); entries.length > 0; entries = batch.next(DECODE_SLICE)) {
+      const slice = entries.map(toRow);
+      for (const row of slice) rows.push(row);
+      appendLeaves(tree, slice);
+      await sink.write(slice);
+    }
+    batch.finish();
+    return { rows, chains };
+  }
+
+  /** A resend overlapping what is held: decoded whole, its overlap checked against the stored hashes, then only its new events stored. */
+  async #storeResend(tx: HubDb, venueId: string, acked: number, batch: VenueBatchReader, sink: VenueEventSink, tree: MerkleAccumulator) {
+    const entries = batch.next(batch.count);
+    batch.finish();
+    await this.#checkOverlap(tx, venueId, acked, batch.fromVenueSeq, entries);
+    const fresh = entries.filter((entry) => entry.venueSeq > acked);
+    const runs = new Map<string, ChainRun>();
+    for (const { event } of fresh) {
+      const key = chainKey(event.deviceId, event.epoch);
+      const run = runs.get(key);
+      if (run) Object.assign(run, { lastSeq: event.seq, lastHash: event.hash });
+      else runs.set(key, { deviceId: event.deviceId, epoch: event.epoch, firstSeq: event.seq, prevHash: event.prevHash, lastSeq: event.seq, lastHash: event.hash });
+    }
+    const chains = await this.#decideChains(tx, venueId, acked, [...runs.values()]);
+    const rows = fresh.map(toRow);
+    appendLeaves(tree, rows);
+    await sink.write(rows);
+    return { rows, chains };
+  }
+
   /** A resend must repeat exactly what is held at each venue seq it overlaps; identical events are no-ops. */
-  async #checkOverlap(tx: HubDb, venueId: string, acked: number, batch: DecodedVenueBatch): Promise<void> {
-    if (batch.fromVenueSeq > acked) return;
-    const stored = await storedVenueHashes(tx, venueId, batch.fromVenueSeq, Math.min(acked, batch.fromVenueSeq + batch.entries.length - 1));
-    for (const { venueSeq, event } of batch.entries) {
+  async #checkOverlap(tx: HubDb, venueId: string, acked: number, fromVenueSeq: number, entries: DecodedVenueBatch['entries']): Promise<void> {
+    const stored = await storedVenueHashes(tx, venueId, fromVenueSeq, Math.min(acked, fromVenueSeq + entries.length - 1));
+    for (const { venueSeq, event } of entries) {
       if (venueSeq > acked) break;
       if (stored.get(venueSeq)?.hash !== event.hash) {
         throw new SyncRefusal('conflict', `venue seq ${venueSeq} (${event.deviceId}/${event.epoch} seq ${event.seq}) is held with a different hash`, {
@@ -164,54 +233,56 @@ export class UplinkService {
     }
   }
 
-  /** Runs the receiver's decision for each device chain among the new events; any refusal refuses the batch. */
-  async #decideChains(tx: HubDb, venueId: string, acked: number, events: readonly ChainedEvent[]) {
+  /**
+   * Runs the receiver's decision for each device chain's run of new events; any refusal refuses
+   * the batch. The codec rebuilds every run link by link (consecutive seqs, each prevHash the
+   * previous hash, each hash recomputed, ending at the stated last hash), so only the run's
+   * start has anything left to check: that it follows what is held. Deciding on it alone, as an
+   * already verified chain, saves hashing the batch a second time. New venue seqs never repeat
+   * a held device event: a start at or below heldSeq is a second copy, refused as a conflict.
+   */
+  async #decideChains(tx: HubDb, venueId: string, acked: number, runs: readonly ChainRun[]): Promise<DecidedChains> {
     const all = new Map(this.#heads.forVenue(venueId, acked));
-    const groups = new Map<string, ChainedEvent[]>();
-    for (const event of events) {
-      const key = chainKey(event.deviceId, event.epoch);
-      const group = groups.get(key);
-      if (group) group.push(event);
-      else groups.set(key, [event]);
-    }
-    const missing = [...groups.keys()].filter((key) => !all.has(key));
+    const missing = runs.filter((run) => !all.has(chainKey(run.deviceId, run.epoch)));
     if (missing.length > 0) {
-      const deviceIds = [...new Set(missing.map((key) => groups.get(key)![0]!.deviceId))];
+      const deviceIds = [...new Set(missing.map((run) => run.deviceId))];
       for (const row of await readDeviceHeads(tx, deviceIds)) {
         all.set(chainKey(row.deviceId, row.epoch), { deviceId: row.deviceId, epoch: row.epoch, heldSeq: row.ackedSeq, heldHash: row.ackedHash });
       }
     }
-    for (const [key, group] of groups) {
-      const first = group[0]!;
-      const held = all.get(key) ?? { deviceId: first.deviceId, epoch: first.epoch, heldSeq: 0, heldHash: GENESIS_HASH };
-      // decodeVenueBatch rebuilt every chain link by link (consecutive seqs, each prevHash the
-      // previous hash), so only the group's first event has anything left to check: that it
-      // follows what is held. Deciding on it alone saves re-hashing the whole batch.
-      // New venue seqs never repeat a held device event: one at or below heldSeq is a second copy, refused as a conflict.
-      const decision = decideBatch(held, [first], () => undefined);
+    const touched = new Set<string>();
+    for (const run of runs) {
+      const key = chainKey(run.deviceId, run.epoch);
+      const held = all.get(key) ?? { deviceId: run.deviceId, epoch: run.epoch, heldSeq: 0, heldHash: GENESIS_HASH };
+      // The run's start as the one event decided on (its own hash is not read: only seq and prevHash matter here).
+      const start = { deviceId: run.deviceId, epoch: run.epoch, seq: run.firstSeq, prevHash: run.prevHash, hash: run.lastHash } as ChainedEvent;
+      const decision = decideVerifiedBatch(held, [start], () => undefined);
       if (!decision.isAccepted) throw new SyncRefusal(decision.reason, decision.message, decision.detail);
-      const last = group[group.length - 1]!;
-      all.set(key, { ...held, heldSeq: last.seq, heldHash: last.hash });
+      all.set(key, { ...held, heldSeq: run.lastSeq, heldHash: run.lastHash });
+      touched.add(key);
     }
-    return { all, touched: new Set(groups.keys()) };
+    return { all, touched };
   }
 }
 
-function toRow(venueSeq: number, event: ChainedEvent): VenueEventRow {
-  const { prevHash, hash, ...body } = event;
+/** The body is stored as the canonical JSON the codec hashed it from: no second encoding. */
+function toRow({ venueSeq, event, bodyJson }: DecodedVenueBatch['entries'][number]): VenueEventRow {
   return {
     venueSeq, deviceId: event.deviceId, epoch: event.epoch, seq: event.seq, type: event.type,
-    attemptId: event.attemptId ?? null, at: event.at, hash, prevHash, bodyJson: JSON.stringify(body),
+    attemptId: event.attemptId ?? null, at: event.at, hash: event.hash, prevHash: event.prevHash, bodyJson,
   };
 }
 
-/** Appends the new event hashes (leaf = hash bytes, venue-seq order) and keeps the newest signed head. */
-function advanceHead(head: VenueHeadRow, hashes: readonly string[], envelope: UplinkEnvelope): VenueHeadRow {
-  const accumulator = MerkleAccumulator.fromState(head.merkleState);
-  for (const hash of hashes) accumulator.append(hexToBytes(hash));
-  const ackedVenueSeq = head.ackedVenueSeq + hashes.length;
-  const root = accumulator.rootHex();
+/** Appends new events to the venue's tree: leaf = the event hash's bytes, in venue-seq order. */
+function appendLeaves(tree: MerkleAccumulator, rows: readonly VenueEventRow[]): void {
+  for (const row of rows) tree.append(Buffer.from(row.hash, 'hex'));
+}
+
+/** The venue head after a batch whose events `tree` now holds; keeps the newest signed head. */
+function advanceHead(head: VenueHeadRow, tree: MerkleAccumulator, envelope: UplinkEnvelope): VenueHeadRow {
+  const ackedVenueSeq = head.ackedVenueSeq + (tree.size - head.merkleState.size);
+  const root = tree.rootHex();
   const signedHead = !head.signedHead || envelope.head.size >= head.signedHead.size ? envelope.head : head.signedHead;
   const isHeadMatched = signedHead.size === ackedVenueSeq && signedHead.root === root;
-  return { venueId: head.venueId, ackedVenueSeq, merkleState: accumulator.toState(), root, signedHead, isHeadMatched };
+  return { venueId: head.venueId, ackedVenueSeq, merkleState: tree.toState(), root, signedHead, isHeadMatched };
 }

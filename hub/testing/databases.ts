@@ -22,6 +22,25 @@ async function adminQuery(url: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * Waits (up to a few seconds) until no session is connected to `name`: a pool's end()
+ * resolves before its sockets have closed, and dropping "with (force)" under a client that
+ * is still closing makes it emit an error nobody listens to.
+ */
+async function untilDisconnected(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let tries = 0; tries < 100; tries++) {
+      const { rows } = await client.query<{ count: string }>('select count(*) from pg_stat_activity where datname = $1', [name]);
+      if (Number(rows[0]?.count ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** The database targets every storage test runs against. */
 export function testDatabaseTargets(): TestDatabaseTarget[] {
   const targets: TestDatabaseTarget[] = [
@@ -47,6 +66,7 @@ export function testDatabaseTargets(): TestDatabaseTarget[] {
           ...database,
           async drop() {
             await database.close();
+            await untilDisconnected(url, name);
             await adminQuery(url, `drop database if exists ${name} with (force)`);
           },
         };

@@ -115,6 +115,20 @@ export interface ClosureView {
   note: string | null;
 }
 
+/**
+ * A proctor decision the venue received but did not apply, and why: `room-closed` for a
+ * decision on a room (or one of its attempts) received after the room was closed. The
+ * event stays in the log; the tablet tells the proctor it changed nothing.
+ */
+export interface RefusedDecisionView {
+  deviceId: string;
+  seq: number;
+  type: string;
+  candidateId: string | null;
+  at: number;
+  reason: 'room-closed';
+}
+
 /** How far the venue's log has reached the hub, shown on the close-room checklist. */
 export interface HubSyncView {
   isConfigured: boolean;
@@ -140,5 +154,7 @@ export interface RoomView {
   incidents: IncidentView[];
   acts: ActView[];
   closure: ClosureView | null;
+  /** Decisions on this room the venue refused (kept in its log, not applied), oldest first. */
+  refused: RefusedDecisionView[];
   hubSync: HubSyncView;
 }

@@ -3,13 +3,16 @@
  * fresh database, dropped after), otherwise on PGlite at a reduced reconciliation scale.
  *
  * - `catchUpSeconds`, `catchUpMB`: a hub that holds nothing of a venue's day (600 candidates
- *   × 300 events) takes the whole log as signed, deflated batches of 1000 through the real
+ *   × 300 events, interleaved) takes the whole log as signed, deflated batches of `batch`
+ *   events (HUB_BENCH_BATCH, default 10000, a venue's VENUE_UPLINK_BATCH) through the real
  *   uplink route (signature, chain and Merkle checks, one transaction per batch); MB is the
  *   compressed bodies sent.
  * - `ingestEventsPerSec`: events ÷ catch-up seconds (ingest at full batch size).
- * - `vsCopyRatio`: that rate ÷ PostgreSQL's own bulk load of the same rows into an
- *   unindexed copy of venue_events (server-side COPY from a CSV file; on PGlite, or if the
- *   server cannot read the file, one `insert … select from unnest` per 5000 rows).
+ * - `vsCopyRatio`: that rate ÷ the database's own bulk load of the same rows (same bodies)
+ *   into an unindexed copy of venue_events, in the same database and run: on PostgreSQL one
+ *   COPY of a CSV (server-side from a file, streamed from the bench if the server cannot read
+ *   it); on PGlite, whose COPY is slower than its inserts, one `insert … select from unnest`
+ *   of column arrays per 5000 rows.
  * - `reconcileQueryMs`: the reconciliation dashboard's main query (sessionOverviewOf: per
  *   session, attempts, closed, with late events, in conflict, events) over the per-attempt
  *   summary rows (attempt_summaries) of `reconcileAttempts` attempts, never the raw events.
@@ -19,16 +22,20 @@
  *   are checked against the events. `reconcileSessionQueryMs`: one session's attempt rows
  *   (1%, the drill-down); `reconcileAllRowsMs`: all attempt rows of the venue shipped to
  *   the hub process (bounded by the driver decoding 100k rows, not by the database).
- * - HUB_BENCH_ONLY=reconcile runs the reconciliation part alone.
+ * - HUB_BENCH_ONLY=reconcile runs the reconciliation part alone; HUB_BENCH_ONLY=ingest the
+ *   catch-up and its COPY baseline alone.
  * Speed is reported, never asserted.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { createHubApp, createHubServices } from '../../hub/app';
-import { openHubDatabase, type HubDatabase } from '../../hub/db';
+import { openHubDatabase, transactionConnectionOf, type HubDatabase } from '../../hub/db';
 import { attemptSummariesOf, sessionOverviewOf } from '../../hub/db/central';
 import { TestVenue } from '../../hub/testing/venue';
 import { candidateChain } from '../../sync/testkit';
@@ -36,7 +43,8 @@ import { summaryLine, writeBenchResult } from './run';
 
 const CANDIDATES = 600;
 const EVENTS_PER_CANDIDATE = 300;
-const BATCH = 1000;
+/** Events per signed uplink batch (HUB_BENCH_BATCH), as a venue sends them with VENUE_UPLINK_BATCH=10000. */
+const BATCH = Number(process.env.HUB_BENCH_BATCH ?? 10_000);
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 async function openTarget(): Promise<{ database: HubDatabase; url: string | null; drop: () => Promise<void> }> {
@@ -49,6 +57,9 @@ async function openTarget(): Promise<{ database: HubDatabase; url: string | null
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   await client.query(`create database ${name}`);
+  // Flush what earlier work left dirty (a dropped bench database, other tests) before anything
+  // is timed, so that its writes land in neither the ingest nor the COPY baseline.
+  await client.query('checkpoint').catch(() => undefined);
   await client.end();
   const url = new URL(admin);
   url.pathname = `/${name}`;
@@ -96,26 +107,48 @@ async function copyBaseline(database: HubDatabase, url: string | null, rows: Ret
     const { prevHash, hash, ...body } = r;
     return [ 'bench-venue', i + 1, r.deviceId, r.epoch, r.seq, r.type, r.attemptId ?? '', r.at, Date.now(), hash, prevHash, `"${JSON.stringify(body).replaceAll('"', '""')}"` ].join(',');
   };
+  const csv = rows.map(csvLine).join('\n');
   try {
-    if (!client) throw new Error('PGlite: no server-side COPY');
-    const dir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
-    chmodSync(dir, 0o755);
-    const file = join(dir, 'events.csv');
-    writeFileSync(file, rows.map(csvLine).join('\n'));
-    chmodSync(file, 0o644);
-    const started = performance.now();
-    await client.query(`copy copy_events from '${file}' with (format csv)`);
-    const seconds = (performance.now() - started) / 1000;
-    rmSync(dir, { recursive: true, force: true });
-    return { seconds, method: 'server-side COPY from CSV' };
-  } catch {
-    await query('truncate copy_events');
-    const started = performance.now();
-    for (let from = 0; from < rows.length; from += 5000) {
-      const chunk = rows.slice(from, from + 5000).map((r, i) => `('bench-venue',${from + i + 1},'${r.deviceId}',${r.epoch},${r.seq},'${r.type}','${r.attemptId ?? ''}',${r.at},0,'${r.hash}','${r.prevHash}','{}'::jsonb)`);
-      await query(`insert into copy_events values ${chunk.join(',')}`);
+    if (!client) {
+      // PGlite loads rows fastest (faster than its COPY) as one `insert … select from unnest` of column arrays per 5000 rows.
+      const connection = transactionConnectionOf(database.db);
+      if (connection?.kind !== 'pglite') throw new Error('expected PGlite');
+      const receivedAt = Date.now();
+      const columns = rows.map((r, i) => {
+        const { prevHash, hash, ...body } = r;
+        return { venueSeq: i + 1, deviceId: r.deviceId, epoch: r.epoch, seq: r.seq, type: r.type, attemptId: r.attemptId ?? null, at: r.at, hash, prevHash, body: JSON.stringify(body) };
+      });
+      const started = performance.now();
+      for (let from = 0; from < columns.length; from += 5000) {
+        const chunk = columns.slice(from, from + 5000);
+        const pick = <K extends keyof (typeof chunk)[number]>(key: K) => chunk.map((row) => row[key]);
+        await connection.client.query(
+          `insert into copy_events select 'bench-venue', u.venue_seq, u.device_id, u.epoch, u.seq, u.type, u.attempt_id, u.at, ${receivedAt}, u.hash, u.prev_hash, u.body::jsonb
+           from unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+             as u(venue_seq, device_id, epoch, seq, type, attempt_id, at, hash, prev_hash, body)`,
+          [pick('venueSeq'), pick('deviceId'), pick('epoch'), pick('seq'), pick('type'), pick('attemptId'), pick('at'), pick('hash'), pick('prevHash'), pick('body')],
+        );
+      }
+      return { seconds: (performance.now() - started) / 1000, method: 'PGlite insert from unnest, 5000 rows each' };
     }
-    return { seconds: (performance.now() - started) / 1000, method: 'multi-row INSERT (COPY unavailable)' };
+    const dir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+    try {
+      chmodSync(dir, 0o755);
+      const file = join(dir, 'events.csv');
+      writeFileSync(file, csv);
+      chmodSync(file, 0o644);
+      const started = performance.now();
+      await client.query(`copy copy_events from '${file}' with (format csv)`);
+      return { seconds: (performance.now() - started) / 1000, method: 'server-side COPY from CSV' };
+    } catch {
+      // The server cannot read our file (another machine): the same COPY, streamed from here.
+      await client.query('truncate copy_events');
+      const started = performance.now();
+      await pipeline(Readable.from([Buffer.from(csv, 'utf8')]), client.query(copyFrom('copy copy_events from stdin with (format csv)')));
+      return { seconds: (performance.now() - started) / 1000, method: 'COPY FROM STDIN of CSV' };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   } finally {
     await client?.end();
   }
@@ -184,6 +217,14 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     const ingest = await catchUp(target.database);
     const baseline = await copyBaseline(target.database, target.url, ingest.rows);
+    if (process.env.HUB_BENCH_ONLY === 'ingest') {
+      const ingestEventsPerSec = ingest.events / ingest.seconds;
+      return {
+        database: target.url ? 'postgres' : 'pglite',
+        ingestEventsPerSec: round(ingestEventsPerSec, 0), vsCopyRatio: round(ingestEventsPerSec / (ingest.events / baseline.seconds), 3), copyMethod: baseline.method,
+        copyRowsPerSec: round(ingest.events / baseline.seconds, 0), batch: BATCH, catchUpSeconds: round(ingest.seconds, 2), catchUpMB: round(ingest.megabytes, 2), catchUpEvents: ingest.events,
+      };
+    }
     const reconcile = await reconcileQuery(target.database, target.url, scale);
     const ingestEventsPerSec = ingest.events / ingest.seconds;
     return {
@@ -191,6 +232,8 @@ export async function run(): Promise<Record<string, unknown>> {
       ingestEventsPerSec: round(ingestEventsPerSec, 0),
       vsCopyRatio: round(ingestEventsPerSec / (ingest.events / baseline.seconds), 3),
       copyMethod: baseline.method,
+      copyRowsPerSec: round(ingest.events / baseline.seconds, 0),
+      batch: BATCH,
       reconcileQueryMs: round(reconcile.ms, 1),
       reconcileSessionQueryMs: round(reconcile.sessionMs, 1),
       reconcileAllRowsMs: round(reconcile.allRowsMs, 1),

@@ -8,7 +8,12 @@
  *   the whole log.
  * - `bytesPerEvent`: bytes through the proxy, both directions, HTTP headers included, ÷ N.
  * - `vsRawRatio`: our rate ÷ plain batched INSERTs of the same rows into the same hub
- *   database (the hub's PGlite folder, opened here after the hub has stopped).
+ *   database: a copy of venue_events with its indexes, one multi-row INSERT transaction per
+ *   venue batch (the hub's PGlite folder, opened here after the hub has stopped, or the
+ *   hub's PostgreSQL database).
+ * - The hub runs on PostgreSQL (its production path) when TEST_DATABASE_URL is set: a fresh
+ *   database, dropped after; otherwise on PGlite in a temporary folder. `database` says which.
+ * - The venue sends batches of `VENUE_UPLINK_BATCH` events (BENCH_SYNC_BATCH, default 10000).
  * - `vsPouchRatio`: our rate ÷ PouchDB replicating the same events as documents to an
  *   express-pouchdb server over loopback HTTP (a smaller N; rates are compared).
  * No assertions on speed; `npm run bench -- sync` writes tests/bench/results/sync.json.
@@ -16,7 +21,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { createHubServices } from '../../hub/app';
 import { openHubDatabase } from '../../hub/db';
 import { createEventGenerator, pushAll, venueHealth, waitFor } from '../support/event-generator';
@@ -27,8 +34,10 @@ import { summaryLine, writeBenchResult } from './run';
 
 const VENUE_ID = 'venue-bench-01';
 const EVENTS_PER_DEVICE = 1000;
-/** The venue's uplink batch (events per signed batch), for the raw baseline's batch size. */
-const RAW_BATCH = 1000;
+/** The venue's uplink batch (events per signed batch), also the raw baseline's rows per transaction. */
+const RAW_BATCH = Number(process.env.BENCH_SYNC_BATCH ?? 10_000);
+/** Rows per INSERT statement of the raw baseline (PostgreSQL takes at most 65535 parameters). */
+const RAW_STATEMENT_ROWS = 1000;
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
@@ -51,12 +60,44 @@ const ownCpuMs = () => {
   return (usage.user + usage.system) / 1000;
 };
 
-async function prepareHub(): Promise<{ dataDir: string; token: string }> {
+/** Where the hub keeps its data: a PGlite folder, or a fresh PostgreSQL database when TEST_DATABASE_URL is set. */
+interface HubTarget {
+  dataDir: string;
+  databaseUrl: string | null;
+  drop(): Promise<void>;
+}
+
+async function hubTarget(): Promise<HubTarget> {
   const dataDir = tempDir('hub-bench');
-  const database = await openHubDatabase({ dataDir });
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) return { dataDir, databaseUrl: null, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const name = `hub_sync_bench_${randomBytes(4).toString('hex')}`;
+  const adminQuery = async (text: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await adminQuery(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    dataDir, databaseUrl: url.toString(),
+    async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function prepareHub(target: HubTarget): Promise<string> {
+  const database = await openHubDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir });
   try {
     const { token } = await createHubServices({ database }).enrolment.createToken('venue-technician', { venueId: VENUE_ID });
-    return { dataDir, token };
+    return token;
   } finally {
     await database.close();
   }
@@ -64,36 +105,80 @@ async function prepareHub(): Promise<{ dataDir: string; token: string }> {
 
 const COLUMNS = ['venue_id', 'venue_seq', 'device_id', 'epoch', 'seq', 'type', 'attempt_id', 'at', 'received_at', 'hash', 'prev_hash', 'body'] as const;
 
-/** Plain batched inserts of the hub's own rows into a copy of its events table, in the hub's database. */
-async function rawInsertRate(hubDataDir: string, expected: number): Promise<{ rows: number; insertMs: number; rowsPerSec: number; cpuMs: number }> {
-  const pglite = new PGlite(hubDataDir);
+/** The hub's database, opened here after the hub has stopped: PGlite's folder or a PostgreSQL connection. */
+interface RawTarget {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(text: string): Promise<unknown>;
+  transaction(work: (query: (text: string, params: unknown[]) => Promise<unknown>) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openRawTarget(target: HubTarget): Promise<RawTarget> {
+  if (!target.databaseUrl) {
+    const pglite = new PGlite(target.dataDir);
+    return {
+      query: <T>(text: string, params?: unknown[]) => pglite.query<T>(text, params),
+      exec: (text) => pglite.exec(text),
+      transaction: async (work) => {
+        await pglite.transaction((tx) => work((text, params) => tx.query(text, params)));
+      },
+      close: () => pglite.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: target.databaseUrl });
+  await client.connect();
+  return {
+    query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)) as unknown as { rows: T[] },
+    exec: (text) => client.query(text),
+    transaction: async (work) => {
+      await client.query('BEGIN');
+      try {
+        await work((text, params) => client.query(text, params));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+    close: () => client.end(),
+  };
+}
+
+/**
+ * Plain batched inserts of the hub's own rows into a copy of its events table (indexes
+ * included), in the hub's database: one transaction per venue batch, multi-row INSERTs.
+ */
+async function rawInsertRate(target: HubTarget, expected: number): Promise<{ rows: number; insertMs: number; rowsPerSec: number; cpuMs: number }> {
+  const database = await openRawTarget(target);
   try {
-    const { rows } = await pglite.query<Record<(typeof COLUMNS)[number], unknown>>(
+    const { rows } = await database.query<Record<(typeof COLUMNS)[number], unknown>>(
       `SELECT ${COLUMNS.map((c) => (c === 'body' ? 'body::text AS body' : c)).join(', ')} FROM venue_events WHERE venue_id = $1 ORDER BY venue_seq`, [VENUE_ID]);
     if (rows.length !== expected) throw new Error(`the hub holds ${rows.length} events, expected ${expected}`);
-    await pglite.exec('DROP TABLE IF EXISTS bench_raw_events; CREATE TABLE bench_raw_events (LIKE venue_events INCLUDING ALL);');
+    await database.exec('DROP TABLE IF EXISTS bench_raw_events; CREATE TABLE bench_raw_events (LIKE venue_events INCLUDING ALL);');
     const started = performance.now();
     const cpuBefore = ownCpuMs();
     for (let from = 0; from < rows.length; from += RAW_BATCH) {
       const batch = rows.slice(from, from + RAW_BATCH);
-      const params: unknown[] = [];
-      const tuples = batch.map((row) => {
-        const base = params.length;
-        for (const column of COLUMNS) params.push(row[column]);
-        return `(${COLUMNS.map((column, i) => `$${base + i + 1}${column === 'body' ? '::jsonb' : ''}`).join(', ')})`;
-      });
-      await pglite.transaction(async (tx) => {
-        await tx.query(`INSERT INTO bench_raw_events (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+      await database.transaction(async (query) => {
+        for (let start = 0; start < batch.length; start += RAW_STATEMENT_ROWS) {
+          const params: unknown[] = [];
+          const tuples = batch.slice(start, start + RAW_STATEMENT_ROWS).map((row) => {
+            const base = params.length;
+            for (const column of COLUMNS) params.push(row[column]);
+            return `(${COLUMNS.map((column, i) => `$${base + i + 1}${column === 'body' ? '::jsonb' : ''}`).join(', ')})`;
+          });
+          await query(`INSERT INTO bench_raw_events (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+        }
       });
     }
     const insertMs = performance.now() - started;
     const cpuMs = ownCpuMs() - cpuBefore;
-    const { rows: [copied] } = await pglite.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_raw_events');
+    const { rows: [copied] } = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_raw_events');
     if (copied?.n !== rows.length) throw new Error(`raw baseline copied ${copied?.n} of ${rows.length} rows`);
-    await pglite.exec('DROP TABLE bench_raw_events;');
+    await database.exec('DROP TABLE bench_raw_events;');
     return { rows: rows.length, insertMs: Math.round(insertMs), rowsPerSec: Math.round(rows.length / (insertMs / 1000)), cpuMs };
   } finally {
-    await pglite.close();
+    await database.close();
   }
 }
 
@@ -105,14 +190,15 @@ export async function run(): Promise<Record<string, unknown>> {
   const total = devices * EVENTS_PER_DEVICE;
   const generator = createEventGenerator({ seed: 4242, devices, eventsPerDevice: EVENTS_PER_DEVICE, prefix: 'pc-bench' });
 
-  const { dataDir: hubDataDir, token } = await prepareHub();
+  const target = await hubTarget();
+  const token = await prepareHub(target);
   const venueDataDir = tempDir('venue-bench');
-  const hub: RunningProcess = await startHub({ dataDir: hubDataDir });
+  const hub: RunningProcess = await startHub({ dataDir: target.dataDir, env: target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {} });
   const proxy = await startFaultProxy({ targetPort: hub.port, seed: 1, mode: 'pass' });
   let venue: RunningProcess | undefined;
   try {
     // A long interval: after enrolment, uplink passes run only when this benchmark asks.
-    venue = await startVenue({ dataDir: venueDataDir, env: { HUB_URL: proxy.url, VENUE_ENROL_TOKEN: token, VENUE_ID, VENUE_SYNC_INTERVAL_MS: '3600000' } });
+    venue = await startVenue({ dataDir: venueDataDir, env: { HUB_URL: proxy.url, VENUE_ENROL_TOKEN: token, VENUE_ID, VENUE_SYNC_INTERVAL_MS: '3600000', VENUE_UPLINK_BATCH: String(RAW_BATCH) } });
     const venueUrl = venue.url;
     await waitFor('the venue enrols', async () => (await venueHealth(venueUrl)).uplink.isEnrolled, 30_000);
 
@@ -145,7 +231,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
     await venue.stop();
     await hub.stop();
-    const raw = await rawInsertRate(hubDataDir, total);
+    const raw = await rawInsertRate(target, total);
     load.raw = round(loadavg()[0]!);
 
     const pouchGenerator = createEventGenerator({ seed: 4242, devices: Math.max(1, Math.round(pouchEvents / EVENTS_PER_DEVICE)), eventsPerDevice: EVENTS_PER_DEVICE, prefix: 'pc-bench' });
@@ -154,7 +240,9 @@ export async function run(): Promise<Record<string, unknown>> {
     load.pouch = round(loadavg()[0]!);
 
     return {
+      database: target.databaseUrl ? 'postgres' : 'pglite',
       events: total,
+      uplinkBatch: RAW_BATCH,
       eventsPerSec: Math.round(eventsPerSec),
       uplinkSeconds: round(syncMs / 1000),
       bytesPerEvent: round((wire.bytesUp + wire.bytesDown) / total),
@@ -177,13 +265,13 @@ export async function run(): Promise<Record<string, unknown>> {
       loadAverage1m: load,
       devicePushEventsPerSec: Math.round(total / (preloadMs / 1000)),
       targets: { vsPouchRatio: '>= 10', vsRawRatio: '>= 0.5', bytesPerEvent: '<= 40' },
-      method: `venue and hub as real processes (hub on PGlite), loopback; uplink timed from sync-now to the hub's receipt for the whole log; raw = ${RAW_BATCH}-row INSERT transactions into a copy of venue_events in the same PGlite; PouchDB = pouchdb-node (LevelDB) replicating to express-pouchdb, batch_size ${pouch.batchSize}; CPU = user+system time of the hub and venue processes during the uplink (from /proc), and of this process during the raw inserts and the PouchDB replication (both ends in-process); *CpuRatio = their CPU per event ÷ ours`,
+      method: `venue and hub as real processes (hub on ${target.databaseUrl ? 'PostgreSQL' : 'PGlite'}), loopback; uplink timed from sync-now to the hub's receipt for the whole log, in batches of ${RAW_BATCH} events; raw = ${RAW_BATCH}-row transactions of ${RAW_STATEMENT_ROWS}-row INSERTs into a copy of venue_events (with its indexes) in the same ${target.databaseUrl ? 'PostgreSQL database' : 'PGlite folder'}; PouchDB = pouchdb-node (LevelDB) replicating to express-pouchdb, batch_size ${pouch.batchSize}; CPU = user+system time of the hub and venue processes during the uplink (from /proc), and of this process during the raw inserts and the PouchDB replication (both ends in-process); *CpuRatio = their CPU per event ÷ ours`,
     };
   } finally {
     await venue?.stop().catch(() => undefined);
     await hub.stop().catch(() => undefined);
     await proxy.close();
-    rmSync(hubDataDir, { recursive: true, force: true });
+    await target.drop();
     rmSync(venueDataDir, { recursive: true, force: true });
   }
 }

@@ -28,75 +28,96 @@ export interface AttemptSummaryRow {
 }
 
 function startedData(row: VenueEventRow): { sessionId: string | null; candidateId: string | null } {
-  if (row.type !== 'attempt.started') return { sessionId: null, candidateId: null };
   const data = (JSON.parse(row.bodyJson) as { data?: { sessionId?: unknown; candidateId?: unknown } }).data ?? {};
   return { sessionId: typeof data.sessionId === 'string' ? data.sessionId : null, candidateId: typeof data.candidateId === 'string' ? data.candidateId : null };
 }
 
 const closing = sql.raw(`(${CLOSING_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`);
+const CLOSING_TYPES: ReadonlySet<string> = new Set(CLOSING_EVENT_TYPES);
+
+/** One attempt's share of a batch, folded in the hub so the statement handles a row per attempt, not per event. */
+interface BatchShare {
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  closedAt: number | null;
+  /** Every event time, for the late count against a close already held. */
+  ats: number[];
+  /** Highest seq per `deviceId#epoch`. */
+  deviceSeqs: Record<string, number>;
+}
+
+function sharesOf(events: readonly VenueEventRow[]): Map<string, BatchShare> {
+  const shares = new Map<string, BatchShare>();
+  for (const row of events) {
+    const attemptId = row.attemptId!;
+    let share = shares.get(attemptId);
+    if (!share) {
+      share = { count: 0, firstAt: row.at, lastAt: row.at, closedAt: null, ats: [], deviceSeqs: {} };
+      shares.set(attemptId, share);
+    }
+    share.count++;
+    if (row.at < share.firstAt) share.firstAt = row.at;
+    if (row.at > share.lastAt) share.lastAt = row.at;
+    if (CLOSING_TYPES.has(row.type) && (share.closedAt === null || row.at < share.closedAt)) share.closedAt = row.at;
+    share.ats.push(row.at);
+    const deviceKey = `${row.deviceId}#${row.epoch}`;
+    if (!(row.seq <= (share.deviceSeqs[deviceKey] ?? 0))) share.deviceSeqs[deviceKey] = row.seq;
+  }
+  return shares;
+}
 
 /**
- * Folds a batch's newly stored events into their attempts' summaries: one statement
- * that reads the prior rows, merges the batch into them and upserts the result. Run it
- * after the events are inserted, in the same transaction (late events are recounted from
- * venue_events when an attempt's close time first becomes known).
+ * Folds a batch's newly stored events into their attempts' summaries with ONE statement: the
+ * batch arrives folded to a row per attempt (counts, times, device seqs) plus its
+ * attempt.started claims, and the statement merges each with the attempt's prior row and
+ * upserts the result. Run it after the events are inserted, in the same transaction (late
+ * events are recounted from venue_events when an attempt's close time first becomes known).
+ * Comparisons of ids (the least claim) stay in the database, under its collation, as in
+ * the recomputation from raw events.
  */
 export async function upsertAttemptSummaries(db: HubDb, venueId: string, rows: readonly VenueEventRow[]): Promise<void> {
   const events = rows.filter((row) => row.attemptId !== null);
   if (events.length === 0) return;
-  const started = events.map(startedData);
+  const shares = [...sharesOf(events)];
+  const claims = events.filter((row) => row.type === 'attempt.started').map((row) => ({ attemptId: row.attemptId!, ...startedData(row) }));
   const column = <T>(values: T[]) => sql.param(values);
   await db.execute(sql`
     with batch as (
-      select u.attempt_id, u.device_id || '#' || u.epoch as device_key, u.seq, u.type, u.at, u.session_id, u.candidate_id
-      from unnest(
-        ${column(events.map((r) => r.attemptId))}::text[], ${column(events.map((r) => r.deviceId))}::text[], ${column(events.map((r) => r.epoch))}::bigint[],
-        ${column(events.map((r) => r.seq))}::int[], ${column(events.map((r) => r.type))}::text[], ${column(events.map((r) => r.at))}::bigint[],
-        ${column(started.map((s) => s.sessionId))}::text[], ${column(started.map((s) => s.candidateId))}::text[]
-      ) as u(attempt_id, device_id, epoch, seq, type, at, session_id, candidate_id)
-    ),
-    prior as (
-      select s.* from attempt_summaries s where s.venue_id = ${venueId} and s.attempt_id in (select attempt_id from batch)
-    ),
-    devices as (
-      select attempt_id, jsonb_object_agg(device_key, seq) as device_seqs from (
-        select attempt_id, device_key, max(seq) as seq from (
-          select attempt_id, device_key, seq from batch
-          union all
-          select p.attempt_id, e.key, e.value::int from prior p cross join lateral jsonb_each_text(p.device_seqs) e
-        ) d group by attempt_id, device_key
-      ) m group by attempt_id
+      select * from unnest(
+        ${column(shares.map(([attemptId]) => attemptId))}::text[], ${column(shares.map(([, s]) => s.count))}::int[],
+        ${column(shares.map(([, s]) => s.firstAt))}::bigint[], ${column(shares.map(([, s]) => s.lastAt))}::bigint[],
+        ${column(shares.map(([, s]) => s.closedAt))}::bigint[], ${column(shares.map(([, s]) => `{${s.ats.join(',')}}`))}::text[],
+        ${column(shares.map(([, s]) => JSON.stringify(s.deviceSeqs)))}::text[]
+      ) as u(attempt_id, n, first_at, last_at, closed_at, ats, device_seqs)
     ),
     claims as (
       select attempt_id, min(session_id) as session_id, min(candidate_id) as candidate_id, count(distinct candidate_id)::int as claimants
-      from batch where type = 'attempt.started' group by attempt_id
-    ),
-    agg as (
-      select b.attempt_id, count(*)::int as n, min(b.at) as first_at, max(b.at) as last_at,
-        min(b.at) filter (where b.type in ${closing}) as closed_at,
-        (count(*) filter (where b.at > p.closed_at))::int as late_after_prior
-      from batch b left join prior p on p.attempt_id = b.attempt_id
-      group by b.attempt_id
+      from unnest(${column(claims.map((c) => c.attemptId))}::text[], ${column(claims.map((c) => c.sessionId))}::text[], ${column(claims.map((c) => c.candidateId))}::text[])
+        as u(attempt_id, session_id, candidate_id)
+      group by attempt_id
     ),
     merged as (
-      select a.attempt_id,
+      select b.attempt_id,
         least(p.session_id, c.session_id) as session_id,
         least(p.candidate_id, c.candidate_id) as candidate_id,
-        d.device_seqs,
-        coalesce(p.event_count, 0) + a.n as event_count,
-        least(p.first_at, a.first_at) as first_at,
-        greatest(p.last_at, a.last_at) as last_at,
-        least(p.closed_at, a.closed_at) as closed_at,
+        -- The batch's seqs win: a batch only stores events that extend their device chains past
+        -- what the hub held, so each of its seqs is above any the prior row has for that device.
+        coalesce(p.device_seqs, '{}'::jsonb) || b.device_seqs::jsonb as device_seqs,
+        coalesce(p.event_count, 0) + b.n as event_count,
+        least(p.first_at, b.first_at) as first_at,
+        greatest(p.last_at, b.last_at) as last_at,
+        least(p.closed_at, b.closed_at) as closed_at,
         case
-          when least(p.closed_at, a.closed_at) is null then 0
-          when least(p.closed_at, a.closed_at) is not distinct from p.closed_at then p.late_count + a.late_after_prior
-          else (select count(*)::int from venue_events v where v.venue_id = ${venueId} and v.attempt_id = a.attempt_id and v.at > least(p.closed_at, a.closed_at))
+          when least(p.closed_at, b.closed_at) is null then 0
+          when least(p.closed_at, b.closed_at) is not distinct from p.closed_at
+            then p.late_count + (select count(*)::int from unnest(b.ats::bigint[]) t(at) where t.at > p.closed_at)
+          else (select count(*)::int from venue_events v where v.venue_id = ${venueId} and v.attempt_id = b.attempt_id and v.at > least(p.closed_at, b.closed_at))
         end as late_count,
         coalesce(p.is_conflict, false) or coalesce(c.claimants, 0) > 1 or coalesce(p.candidate_id <> c.candidate_id, false) as is_conflict
-      from agg a
-      join devices d on d.attempt_id = a.attempt_id
-      left join prior p on p.attempt_id = a.attempt_id
-      left join claims c on c.attempt_id = a.attempt_id
+      from batch b
+      left join attempt_summaries p on p.venue_id = ${venueId} and p.attempt_id = b.attempt_id
+      left join claims c on c.attempt_id = b.attempt_id
     )
     insert into attempt_summaries (venue_id, attempt_id, session_id, candidate_id, device_seqs, event_count, first_at, last_at, closed_at, is_closed, late_count, is_conflict)
     select ${venueId}, attempt_id, session_id, candidate_id, device_seqs, event_count, first_at, last_at, closed_at, closed_at is not null, late_count, is_conflict from merged

@@ -29,7 +29,7 @@ export async function eventsOfAttempts(db: HubDb, venueId: string, attemptIds: r
   const rows = await db
     .select(eventColumns)
     .from(venueEvents)
-    .where(and(eq(venueEvents.venueId, venueId), sql`(${inArray(venueEvents.attemptId, [...attemptIds])} or ${venueEvents.type} = 'proctor.appeal-acknowledged')`))
+    .where(and(eq(venueEvents.venueId, venueId), sql`(${inArray(venueEvents.attemptId, [...attemptIds])} or ${venueEvents.type} in ('proctor.appeal-acknowledged', 'proctor.room-closed'))`))
     .orderBy(asc(venueEvents.venueSeq));
   return rows.map(toStored);
 }
