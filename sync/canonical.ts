@@ -19,15 +19,39 @@ export function canonicalJson(value: unknown): string {
       return JSON.stringify(value);
     case 'string':
       return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
-    }
+    case 'object':
+      // Written as loops without intermediate arrays: every event hashed by every tier goes through here.
+      return Array.isArray(value) ? canonicalArray(value) : canonicalObject(value as Record<string, unknown>);
     default:
       throw new TypeError(`canonical JSON: cannot encode ${typeof value}`);
   }
+}
+
+function canonicalArray(items: readonly unknown[]): string {
+  let out = '[';
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    out += (index === 0 ? '' : ',') + canonicalJson(item === undefined ? null : item);
+  }
+  return `${out}]`;
+}
+
+function canonicalObject(record: Record<string, unknown>): string {
+  const keys = Object.keys(record);
+  // Sorted by UTF-16 code units, as Array.prototype.sort does; most objects arrive sorted already.
+  for (let index = 1; index < keys.length; index++) {
+    if (keys[index - 1]! > keys[index]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `${out}}`;
 }
 
 let sha256HexOf = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
