@@ -118,7 +118,7 @@ function linkAt(columns: Columns, index: number, at: number, chain: { deviceId: 
   // Validate but keep the raw object: the hash covers exactly what the device wrote. The envelope
   // fields come from the already validated header, so only `at` and the payload need checking here
   // (the same rules as the EventBody schema, at a fraction of the cost of the full union).
-  const payloadJson = canonicalValue(data);
+  const payloadJson = canonicalJson(data);
   if (!Number.isSafeInteger(at) || at < 0 || !isValidPayload(type, data, payloadJson)) {
     throw malformed(`event seq ${seq} does not match the ${type} schema`);
   }
@@ -132,44 +132,12 @@ function linkAt(columns: Columns, index: number, at: number, chain: { deviceId: 
 }
 
 /**
- * canonicalJson (canonical.ts) of a decoded payload, written without its intermediate arrays
- * (every received event's payload goes through it) and sorting an object's keys only when
- * they are not already in order. Same output, byte for byte: a property test holds it to that.
- */
-function canonicalValue(value: unknown): string {
-  if (value === null || typeof value !== 'object') return canonicalJson(value);
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let index = 0; index < value.length; index++) {
-      const item: unknown = value[index];
-      out += (index === 0 ? '' : ',') + canonicalValue(item === undefined ? null : item);
-    }
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  for (let index = 1; index < keys.length; index++) {
-    if (keys[index - 1]! > keys[index]!) {
-      keys.sort();
-      break;
-    }
-  }
-  let out = '{';
-  for (const key of keys) {
-    const member = record[key];
-    if (member === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalValue(member)}`;
-  }
-  return `${out}}`;
-}
-
-/**
  * `canonicalJson(body)` of an event body, built from its known members: the envelope's keys
  * written in their sorted order (at, attemptId, data, deviceId, epoch, seq, type), so only the
  * payload is walked. Equal, byte for byte, to the generic encoding (a test holds it to that).
  */
 export function canonicalBodyJson(deviceId: string, epoch: number, seq: number, at: number, type: string, attemptId: string | undefined, data: unknown): string {
-  return bodyJsonOf(deviceId, epoch, seq, at, type, attemptId, canonicalValue(data));
+  return bodyJsonOf(deviceId, epoch, seq, at, type, attemptId, canonicalJson(data));
 }
 
 function bodyJsonOf(deviceId: string, epoch: number, seq: number, at: number, type: string, attemptId: string | undefined, payloadJson: string): string {

@@ -3,6 +3,10 @@
  * session). Every failure becomes a `CentralApiError` carrying the hub's `code` and
  * `details` (or `offline`), so pages show a clear message in the staff member's language.
  */
+import type { CompletenessCause, DiscrepancyCandidate, DiscrepancyKind, DiscrepancyParamsByKind, SessionOverview, SessionState, SessionStatus } from '../../sync/views/central';
+
+export type { CompletenessCause, DiscrepancyCandidate, DiscrepancyKind, DiscrepancyParamsByKind, SessionState, SessionStatus };
+
 export type StaffRole = 'admin' | 'reviewer' | 'appeals' | 'auditor';
 
 export class CentralApiError extends Error {
@@ -44,47 +48,12 @@ export interface VenueCard {
   devices: Array<{ deviceId: string; epoch: number; events: number; ackedSeq: number; maxSeq: number; isGapless: boolean }>;
 }
 
-/** Where a session stands, from scheduled to results published. */
-export type SessionState = 'scheduled' | 'published' | 'key-released' | 'results-published';
 export const SESSION_STATES: readonly SessionState[] = ['scheduled', 'published', 'key-released', 'results-published'];
 
 /** One session of the hub as the home page lists it (GET /api/central/sessions). */
-export interface SessionListEntry {
-  sessionId: string;
-  venueId: string;
-  examId: string;
-  examVersion: number;
-  startsAt: number;
-  candidates: number;
-  state: SessionState;
-  publishedAt: number | null;
-  keyReleasedAt: number | null;
-  resultsPublishedAt: number | null;
-}
+export type SessionListEntry = SessionOverview;
 export interface ScheduledSession { sessionId: string; venueId: string; examId: string; examVersion: number; startsAt: number; candidates: number; publishedAt: number | null; resultsPublishedAt: number | null }
 
-/** The rostered candidate a discrepancy is about. */
-export interface DiscrepancyCandidate { candidateId: string; fullName: string; iin: string }
-
-/** Each discrepancy kind's figures, as the hub sends them (times in epoch ms); the screens word them per language. */
-export interface DiscrepancyParamsByKind {
-  'score-mismatch': { attemptId: string; candidateId: string | null; venueTotal: number; hubTotal: number };
-  'no-show': { candidate: DiscrepancyCandidate; roomId: string; seatId: string };
-  'checked-in-no-attempt': { candidate: DiscrepancyCandidate; checkedInAt: number; deviceId: string; seq: number };
-  'duplicate-attempts': { candidate: DiscrepancyCandidate; attempts: Array<{ attemptId: string; status: string; total: number; startedAt: number | null }> };
-  'late-events': { attemptId: string; deadline: number | null; lateEventCount: number; lateAnswers: Array<{ itemId: string; at: number; deviceId: string; seq: number }> };
-  'chain-conflict':
-    | { cause: 'two-claimants'; attemptId: string; candidateIds: string[] }
-    | { cause: 'chain-broken'; attemptId: string; deviceId: string; verifiedUpTo: number }
-    | { cause: 'venue-conflict'; attemptId: string; deviceId: string }
-    | { cause: 'alarm-conflict' | 'alarm-bad-chain'; alarmId: number; deviceId: string | null; seq: number | null; raisedAt: number };
-  'clock-anomaly':
-    | { cause: 'ahead'; deviceId: string; epoch: number; seq: number; at: number; receivedAt: number }
-    | { cause: 'backwards'; deviceId: string; epoch: number; seq: number; at: number; previousSeq: number; previousAt: number };
-  'never-closed': { attemptId: string; status: string; latestEnd: number; devices: Array<{ deviceId: string; lastSeq: number }> };
-}
-
-export type DiscrepancyKind = keyof DiscrepancyParamsByKind;
 export const DISCREPANCY_KINDS: readonly DiscrepancyKind[] = ['score-mismatch', 'no-show', 'checked-in-no-attempt', 'duplicate-attempts', 'late-events', 'chain-conflict', 'clock-anomaly', 'never-closed'];
 
 interface DiscrepancyBase {
@@ -99,14 +68,6 @@ interface DiscrepancyBase {
 
 /** One entry of a session's discrepancy queue: a stable kind code with its figures. */
 export type Discrepancy = { [K in DiscrepancyKind]: DiscrepancyBase & { kind: K; params: DiscrepancyParamsByKind[K] } }[DiscrepancyKind];
-
-/** Why an attempt is not complete, as a code with its figures. */
-export type CompletenessCause =
-  | { code: 'two-claimants'; candidateIds: string[] }
-  | { code: 'chain-broken'; deviceId: string; verifiedUpTo: number }
-  | { code: 'venue-conflict'; deviceId: string }
-  | { code: 'not-closed'; devices: Array<{ deviceId: string; lastSeq: number }> }
-  | { code: 'chain-short'; devices: Array<{ deviceId: string; verifiedUpTo: number; lastSeq: number }> };
 
 /** One reason a session's results cannot be published yet (the details of a `not-ready` refusal). */
 export type PublicationBlocker =
@@ -123,21 +84,6 @@ export interface AuditEntry { seq: number; at: number; actor: string; action: st
 export interface AuditVerification { isIntact: boolean; count: number; headHash: string; firstBad?: { seq: number; reason: string } }
 
 export interface VerifiedCertificate { isValid: boolean; isExpired: boolean; isRevoked: boolean; certificateNumber: string; fullName: string; examId: string; total: number; totalMax: number; issuedAt: number; validUntil: number }
-
-/** Where a session stands at the hub (GET /api/central/schedule/:sessionId). */
-export interface SessionStatus {
-  sessionId: string;
-  venueId: string;
-  examId: string;
-  examVersion: number;
-  startsAt: number;
-  candidates: number;
-  proctors: Array<{ username: string; displayName: string; roomIds: string[] }>;
-  publishedAt: number | null;
-  keyReleasedAt: number | null;
-  hasReleaseCode: boolean;
-  resultsPublishedAt: number | null;
-}
 
 /** One issued certificate in the journal. */
 export interface JournalEntry {

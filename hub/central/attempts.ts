@@ -15,6 +15,7 @@ import { isRefusedByClosure, roomClosureOf, type RoomClosure } from '../../sync/
 import type { AnswerKey, ExamPackage } from '../../sync/package';
 import { scoreAttempt, type AttemptScore, type ScoringOverrides } from '../../sync/scoring';
 import type { StoredEvent } from '../db/central';
+import type { CompletenessCause } from '../../sync/views/central';
 
 export type Completeness = 'complete' | 'incomplete' | 'conflict';
 
@@ -27,13 +28,7 @@ export interface AttemptDevice {
   verifiedUpTo: number;
 }
 
-/** Why an attempt is not complete, as a code with its figures (the staff's screens word it in their language). */
-export type CompletenessCause =
-  | { code: 'two-claimants'; candidateIds: string[] }
-  | { code: 'chain-broken'; deviceId: string; verifiedUpTo: number }
-  | { code: 'venue-conflict'; deviceId: string }
-  | { code: 'not-closed'; devices: Array<{ deviceId: string; lastSeq: number }> }
-  | { code: 'chain-short'; devices: Array<{ deviceId: string; verifiedUpTo: number; lastSeq: number }> };
+export type { CompletenessCause };
 
 export interface AttemptRecord {
   attemptId: string;

@@ -8,35 +8,9 @@ import type { StoredEvent } from '../db/central';
 import type { Session } from '../../sync/roster';
 import type { AttemptRecord } from './attempts';
 import { venueDeviceIdOf } from './attempts';
+import type { DiscrepancyCandidate, DiscrepancyKind, DiscrepancyParamsByKind } from '../../sync/views/central';
 
-export type DiscrepancyKind =
-  | 'score-mismatch' | 'no-show' | 'checked-in-no-attempt' | 'duplicate-attempts' | 'late-events'
-  | 'chain-conflict' | 'clock-anomaly' | 'never-closed';
-
-/** The rostered candidate a discrepancy is about. */
-export interface DiscrepancyCandidate { candidateId: string; fullName: string; iin: string }
-
-/**
- * The figures of each kind of discrepancy: what the staff's screens put into the
- * explanation, evidence and clearing action in the staff member's own language. Times are
- * epoch milliseconds, left for the reader's screen to format.
- */
-export interface DiscrepancyParamsByKind {
-  'score-mismatch': { attemptId: string; candidateId: string | null; venueTotal: number; hubTotal: number };
-  'no-show': { candidate: DiscrepancyCandidate; roomId: string; seatId: string };
-  'checked-in-no-attempt': { candidate: DiscrepancyCandidate; checkedInAt: number; deviceId: string; seq: number };
-  'duplicate-attempts': { candidate: DiscrepancyCandidate; attempts: Array<{ attemptId: string; status: string; total: number; startedAt: number | null }> };
-  'late-events': { attemptId: string; deadline: number | null; lateEventCount: number; lateAnswers: Array<{ itemId: string; at: number; deviceId: string; seq: number }> };
-  'chain-conflict':
-    | { cause: 'two-claimants'; attemptId: string; candidateIds: string[] }
-    | { cause: 'chain-broken'; attemptId: string; deviceId: string; verifiedUpTo: number }
-    | { cause: 'venue-conflict'; attemptId: string; deviceId: string }
-    | { cause: 'alarm-conflict' | 'alarm-bad-chain'; alarmId: number; deviceId: string | null; seq: number | null; raisedAt: number };
-  'clock-anomaly':
-    | { cause: 'ahead'; deviceId: string; epoch: number; seq: number; at: number; receivedAt: number }
-    | { cause: 'backwards'; deviceId: string; epoch: number; seq: number; at: number; previousSeq: number; previousAt: number };
-  'never-closed': { attemptId: string; status: string; latestEnd: number; devices: Array<{ deviceId: string; lastSeq: number }> };
-}
+export type { DiscrepancyCandidate, DiscrepancyKind, DiscrepancyParamsByKind };
 
 type Resolution = { action: string; reason: string; resolvedBy: string; resolvedAt: number };
 

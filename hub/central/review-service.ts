@@ -14,6 +14,7 @@ import { ApiError } from '../errors';
 import type { AttemptRecord } from './attempts';
 import { credibilityOf } from './credibility';
 import { loadSessionEvidence } from './session-evidence';
+import type { SessionOverview, SessionState } from '../../sync/views/central';
 
 /** What a list shows of an attempt. */
 export function attemptSummary(attempt: AttemptRecord) {
@@ -36,22 +37,7 @@ export function attemptSummary(attempt: AttemptRecord) {
   };
 }
 
-/** Where a session stands, from scheduled to results published. */
-export type SessionState = 'scheduled' | 'published' | 'key-released' | 'results-published';
-
-/** What the session list shows of a session. */
-export interface SessionOverview {
-  sessionId: string;
-  venueId: string;
-  examId: string;
-  examVersion: number;
-  startsAt: number;
-  candidates: number;
-  state: SessionState;
-  publishedAt: number | null;
-  keyReleasedAt: number | null;
-  resultsPublishedAt: number | null;
-}
+export type { SessionOverview, SessionState };
 
 /** A session's overview, its state the furthest step it has reached. */
 export function overviewOf(entry: Omit<SessionOverview, 'state'> & Record<string, unknown>): SessionOverview {

@@ -18,6 +18,7 @@ import { hashSecret } from '../services/staff';
 import type { JobTracker, JobView } from './jobs';
 import { validateExamImport } from './exam-import';
 import { validateRosterCsv } from './roster-import';
+import type { SessionStatus } from '../../sync/views/central';
 
 /** Access codes: 8 digits, easy to type at a seat. Shown once, at import, for printing. */
 function makeAccessCode(): string {
@@ -33,19 +34,7 @@ export interface ScheduleRequest {
   proctors: Array<{ username: string; displayName: string; pin: string; roomIds: string[] }>;
 }
 
-export interface SessionStatus {
-  sessionId: string;
-  venueId: string;
-  examId: string;
-  examVersion: number;
-  startsAt: number;
-  candidates: number;
-  proctors: Array<{ username: string; displayName: string; roomIds: string[] }>;
-  publishedAt: number | null;
-  keyReleasedAt: number | null;
-  hasReleaseCode: boolean;
-  resultsPublishedAt: number | null;
-}
+export type { SessionStatus };
 
 export class SetupService {
   constructor(
