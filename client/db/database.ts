@@ -12,41 +12,9 @@
  * This folder is the only code that imports Dexie.
  */
 import Dexie, { type Table } from 'dexie';
-import type { ChainedEvent } from '../../sync/events';
+import { DEVICE_DB_NAME, type DeviceRow, type EventRow, type KvRow } from './schema';
 
-export const DEVICE_DB_NAME = 'exam-device';
-/** The key of the single device row. */
-export const DEVICE_KEY = 'self';
-
-export interface DeviceRow {
-  key: typeof DEVICE_KEY;
-  deviceId: string;
-  /** Changes only when this store is recreated: the creation time in ms. */
-  epoch: number;
-  /** The seq the next event gets: 1 for a new epoch. */
-  nextSeq: number;
-  /** The hash of the last event, or GENESIS_HASH. */
-  lastHash: string;
-  createdAt: number;
-}
-
-/** 0 until the venue's receipt covers the event, then 1 (IndexedDB cannot index booleans). */
-export type AckFlag = 0 | 1;
-
-export interface EventRow {
-  epoch: number;
-  seq: number;
-  attemptId?: string;
-  acked: AckFlag;
-  ackedAt?: number;
-  /** The event exactly as chained and hashed. */
-  event: ChainedEvent;
-}
-
-export interface KvRow {
-  key: string;
-  value: unknown;
-}
+export { DEVICE_DB_NAME, DEVICE_KEY, type AckFlag, type DeviceRow, type EventRow, type KvRow } from './schema';
 
 export class DeviceDb extends Dexie {
   device!: Table<DeviceRow, string>;

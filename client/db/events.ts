@@ -6,10 +6,10 @@
  * Ranges use ±Infinity for open ends: epoch and seq are numbers, and an IndexedDB
  * key may not repeat one array object (Dexie.maxKey) twice.
  */
-import { chainEvent } from '../../sync/chain';
 import { parseEventBody, type ChainedEvent, type EventBody, type EventType } from '../../sync/events';
-import { DEVICE_KEY, deviceDb, type DeviceDb, type DeviceRow, type EventRow } from './database';
-import { DeviceStoreError, toDeviceStoreError } from './errors';
+import { createChainWriter, type ChainWriter, type UnplacedBody } from './chain-writer';
+import { deviceDb, type DeviceDb } from './database';
+import { toDeviceStoreError } from './errors';
 
 /** What a caller writes: the store fills in deviceId, epoch and seq, and `at` if absent. */
 export type EventDraft = {
@@ -17,88 +17,38 @@ export type EventDraft = {
 }[EventType];
 
 /**
- * Appends one event to this device's chain and returns it.
- *
- * Invariant: storing the event and advancing the device row happen in ONE
- * read-write transaction over both tables, and that transaction checks that the
- * stored head is the one the event was chained to; otherwise it aborts and the
- * append starts again from the stored head. IndexedDB runs overlapping read-write
- * transactions one at a time in the order they were opened, so concurrent appends
- * get consecutive seqs and each links to the hash before it; a crash leaves either
- * both writes or neither.
- *
- * The head this page last wrote is kept in memory, so the transaction is opened with
- * all three requests (check the head, add the event, advance the head) at once,
- * in the click's own task: the commit does not wait for a read's callback behind the
- * screen's re-render. The in-transaction check keeps that safe when another tab, or a
- * new epoch, moved the stored head.
+ * Checks a draft against the shared event schema and returns the body to chain, with
+ * `at` filled in; the chain writer adds deviceId, epoch and seq. Throws a
+ * DeviceStoreError ('invalid-event') for a draft that does not parse: nothing is stored.
+ */
+export function validateDraft(draft: EventDraft, now: number = Date.now()): UnplacedBody {
+  try {
+    // The place is the chain writer's; any valid place stands in for it here.
+    const { deviceId: _d, epoch: _e, seq: _s, ...body } = parseEventBody({ ...draft, deviceId: 'device', epoch: 0, seq: 1, at: draft.at ?? now });
+    return body as UnplacedBody;
+  } catch (error) {
+    throw toDeviceStoreError(error);
+  }
+}
+
+/**
+ * Appends one event to this device's chain and returns it once committed (strict
+ * durability): the event row and the advanced device row in one transaction that checks
+ * the stored head (see chain-writer.ts). The transaction is issued in the caller's own
+ * task when the store is open, so the commit does not wait behind the screen's re-render.
  */
 export async function appendEvent(draft: EventDraft, db: DeviceDb = deviceDb()): Promise<ChainedEvent> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      if (!db.isOpen()) await db.open();
-      if (!heads.has(db)) await loadHead(db);
-      // No await between taking the head and advancing it (in appendAfter): appends
-      // started together each take the head the one before them left.
-      const head = heads.get(db);
-      if (!head) throw new StaleHead();
-      return await appendAfter(db, head, draft);
-    } catch (error) {
-      heads.delete(db);
-      if (error instanceof StaleHead && attempt < MAX_STALE_RETRIES) continue;
-      throw toDeviceStoreError(error instanceof StaleHead ? new Error('the device head kept moving under this page') : error);
-    }
+  const body = validateDraft(draft);
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = createChainWriter(() => (db.isOpen() ? db.backendDB() : db.open().then(() => db.backendDB())));
+    writers.set(db, writer);
   }
+  return writer.append(body);
 }
 
-const MAX_STALE_RETRIES = 5;
-/** The device row as this page last wrote it (or is writing it), per open database. */
-const heads = new WeakMap<DeviceDb, DeviceRow>();
-
-class StaleHead extends Error {}
-
-/** Reads the stored head once for every append waiting on it. */
-function loadHead(db: DeviceDb): Promise<void> {
-  let loading = loads.get(db);
-  if (!loading) {
-    loading = (async () => {
-      const device = await db.device.get(DEVICE_KEY);
-      if (!device) throw new DeviceStoreError('not-registered', 'this device has no identity yet; call ensureDevice() first');
-      if (!heads.has(db)) heads.set(db, device);
-    })().finally(() => loads.delete(db));
-    loads.set(db, loading);
-  }
-  return loading;
-}
-const loads = new WeakMap<DeviceDb, Promise<void>>();
-
-function isSameHead(stored: DeviceRow | undefined, expected: DeviceRow): boolean {
-  return !!stored && stored.deviceId === expected.deviceId && stored.epoch === expected.epoch && stored.nextSeq === expected.nextSeq && stored.lastHash === expected.lastHash;
-}
-
-function appendAfter(db: DeviceDb, head: DeviceRow, draft: EventDraft): Promise<ChainedEvent> {
-  const body = parseEventBody({ ...draft, deviceId: head.deviceId, epoch: head.epoch, seq: head.nextSeq, at: draft.at ?? Date.now() });
-  const event = chainEvent(head.lastHash, body);
-  const next: DeviceRow = { ...head, nextSeq: event.seq + 1, lastHash: event.hash };
-  const row: EventRow = { epoch: event.epoch, seq: event.seq, attemptId: event.attemptId, acked: 0, event };
-  // Chromium reports a commit before it reaches the disk unless asked for strict durability.
-  const transaction = db.backendDB().transaction(['device', 'events'], 'readwrite', { durability: 'strict' });
-  // The next append in this page chains to this one; if this one fails, that one's check fails too.
-  heads.set(db, next);
-  return new Promise<ChainedEvent>((resolve, reject) => {
-    let isStale = false;
-    const check = transaction.objectStore('device').get(DEVICE_KEY);
-    check.onsuccess = () => {
-      if (isSameHead(check.result as DeviceRow | undefined, head)) return;
-      isStale = true;
-      transaction.abort();
-    };
-    transaction.objectStore('events').add(row);
-    transaction.objectStore('device').put(next);
-    transaction.oncomplete = () => resolve(event);
-    transaction.onabort = () => reject(isStale ? new StaleHead() : (transaction.error ?? new Error('the append was aborted')));
-  });
-}
+/** One chain writer (with its remembered head) per open database. */
+const writers = new WeakMap<DeviceDb, ChainWriter>();
 
 /**
  * Records the venue's receipt: every event of `epoch` up to `uptoSeq` is held by

@@ -1,67 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '../../sync/chain';
-import type { ChainedEvent } from '../../sync/events';
-import { appendEvent, countPending, DeviceDb, ensureDevice, type EventDraft } from '../db';
+import { appendEvent, countPending, DeviceDb, ensureDevice, eventsAfter, type EventDraft } from '../db';
 import { backoffDelay, createOutbox, deviceOutboxStore, type OutboxOptions } from './outbox';
-
-const EPOCH = 1_700_000_000_000;
-
-/**
- * The venue at the network's edge: holds each device chain gapless, answers with
- * receipts, and refuses like the real route (413, gap, conflict, bad-chain).
- */
-class FakeVenue {
-  held: ChainedEvent[] = [];
-  isReachable = true;
-  /** Requests still to fail as if the network were down, before `isReachable` is looked at. */
-  dropNext = 0;
-  maxEventsPerPush = Infinity;
-  failWith500 = 0;
-  pushSizes: number[] = [];
-  paths: string[] = [];
-
-  private receipt() {
-    const last = this.held.at(-1);
-    return { deviceId: 'pc-07', epoch: EPOCH, ackedSeq: this.held.length, ackedHash: last?.hash ?? '0'.repeat(64) };
-  }
-
-  private json(status: number, body: unknown): Response {
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  }
-
-  fetch: typeof fetch = async (input, init) => {
-    const url = new URL(String(input), 'http://venue.test');
-    this.paths.push(url.pathname);
-    if (this.dropNext > 0) {
-      this.dropNext -= 1;
-      throw new TypeError('fetch failed');
-    }
-    if (!this.isReachable) throw new TypeError('fetch failed');
-    if (this.failWith500 > 0) {
-      this.failWith500 -= 1;
-      return this.json(500, { code: 'internal', message: 'boom' });
-    }
-    if (url.pathname === '/api/device/cursor') return this.json(200, { receipt: this.receipt() });
-    const { events } = JSON.parse(String(init?.body)) as { events: ChainedEvent[] };
-    this.pushSizes.push(events.length);
-    if (events.length > this.maxEventsPerPush) return this.json(413, { code: 'too-large', reason: 'too-large', message: 'batch too large' });
-    if (events[0]!.seq > this.held.length + 1) return this.json(409, { code: 'gap', reason: 'gap', message: 'gap', ackedSeq: this.held.length });
-    for (const event of events) {
-      const mine = this.held[event.seq - 1];
-      if (mine) {
-        if (mine.hash !== event.hash) return this.json(409, { code: 'conflict', reason: 'conflict', message: 'different hash' });
-        continue;
-      }
-      const last = this.held.at(-1);
-      if (verifyChain([event], { seq: this.held.length, hash: last?.hash ?? '0'.repeat(64) })) {
-        return this.json(422, { code: 'bad-chain', reason: 'bad-chain', message: 'bad chain' });
-      }
-      this.held.push(event);
-    }
-    return this.json(200, { receipt: this.receipt() });
-  };
-}
+import { EPOCH, FakeVenue } from './testing/fake-venue';
 
 let opened: DeviceDb[] = [];
 let counter = 0;
@@ -100,6 +42,28 @@ describe('outbox pump', () => {
     expect(await countPending(db)).toBe(0);
     expect(outbox.lastAckAt.value).not.toBeNull();
     expect(outbox.isOnline.value).toBe(true);
+  });
+
+  it('records a receipt got another way only when it names our own event, and moves its cursor', async () => {
+    const { db, venue, outbox } = await setup(3);
+    await outbox.drain();
+    expect(outbox.cursor()).toEqual({ epoch: EPOCH, ackedSeq: 3 });
+    await appendMany(db, 2);
+    const [fourth, fifth] = await eventsAfter(EPOCH, 3, 10, db);
+    // Another chain's hash at seq 4: an alarm, nothing acknowledged.
+    await outbox.noteReceipt({ deviceId: 'pc-07', epoch: EPOCH, ackedSeq: 4, ackedHash: 'e'.repeat(64) });
+    expect(outbox.error.value?.reason).toBe('conflict');
+    expect(await countPending(db)).toBe(2);
+    // Our own: recorded, the cursor moves, nothing is sent again.
+    await outbox.noteReceipt({ deviceId: 'pc-07', epoch: EPOCH, ackedSeq: 5, ackedHash: fifth!.hash });
+    expect(fourth!.seq).toBe(4);
+    expect(outbox.cursor()).toEqual({ epoch: EPOCH, ackedSeq: 5 });
+    expect(await countPending(db)).toBe(0);
+    expect(outbox.pending.value).toBe(0);
+    // A receipt for another device is not ours to record.
+    await outbox.noteReceipt({ deviceId: 'pc-99', epoch: EPOCH, ackedSeq: 9, ackedHash: fifth!.hash });
+    expect(outbox.cursor()).toEqual({ epoch: EPOCH, ackedSeq: 5 });
+    expect(venue.pushSizes).toEqual([3]);
   });
 
   it('halves the batch on 413 and never drops an event', async () => {

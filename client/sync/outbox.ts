@@ -145,6 +145,13 @@ export interface Outbox {
   drain(): Promise<void>;
   /** A new event was written: send it soon (unless waiting out a backoff). */
   kick(): void;
+  /** Where the venue stands for this device's chain, as last heard (null: not known yet). */
+  cursor(): { epoch: number; ackedSeq: number } | null;
+  /**
+   * A receipt the venue gave for events sent another way (the device writer's fast path):
+   * checked against our own events like any other, then recorded.
+   */
+  noteReceipt(receipt: DeviceReceipt): Promise<void>;
   /** Starts polling and listening for the browser's online/offline events. */
   start(): void;
   stop(): void;
@@ -334,8 +341,24 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
     isOnline.value = false;
   }
 
+  async function noteReceipt(receipt: DeviceReceipt): Promise<void> {
+    const device = await store.getDevice();
+    if (!device || device.deviceId !== receipt.deviceId || device.epoch !== receipt.epoch) return;
+    if (cursor && cursor.epoch === receipt.epoch && cursor.ackedSeq >= receipt.ackedSeq) return;
+    isOnline.value = true;
+    try {
+      await acknowledge(device, receipt);
+    } catch (failure) {
+      // Not our chain at that seq: the same alarm as a receipt the pump got itself.
+      error.value = failure instanceof OutboxError ? failure : new OutboxError('bad-response', String(failure), { cause: failure });
+      cursor = null;
+    }
+    await refreshPending();
+  }
+
   return {
-    pending, lastAckAt, isOnline, state, error, retryInMs, drain, kick,
+    pending, lastAckAt, isOnline, state, error, retryInMs, drain, kick, noteReceipt,
+    cursor: () => (cursor ? { ...cursor } : null),
     start() {
       if (isStarted) return;
       isStarted = true;

@@ -1,8 +1,14 @@
 /**
  * The candidate's PC, in headless Chromium against a real demo hub and venue (loopback):
  * - saveDurable: from the click on an option (the click event's own timestamp) until the
- *   `appendEvent` transaction holding its event fires `complete` with strict durability;
- * - saveAck: from the same click until the venue's receipt covering that event arrives;
+ *   transaction holding its event fires `complete` with strict durability, in the device
+ *   writer's worker that appends the candidate's events (or in the page, where it appends);
+ *   click and commit are taken on the shared `performance.timeOrigin` clock;
+ * - saveAck: from the same click until the venue's receipt covering that event arrives
+ *   (to the worker's own push, or to the page's outbox, whichever came first);
+ * - saveShown: from the same click until the item's save mark leaves "saving" in the page's
+ *   DOM: when the page itself hears of the commit (Chromium delivers it after the frame
+ *   that follows the input);
  * - rawStrictCommit: a bare IndexedDB read-write transaction with `durability: 'strict'`
  *   putting one small record, in the same page and profile: the floor of the commit;
  * - clickRawCommit: a bare button in the same page whose click handler commits one such
@@ -17,15 +23,15 @@
  *   the face monitor's lazily loaded bundle, worker, wasm and models are `visionKb`.
  * The demo exam requires the camera: a fake camera shows one face, the identity photo is
  * taken on the wait page, and the face monitor runs while the options are clicked.
- * Timing is taken in the page by a probe (tests/bench/candidate/probe.ts); the app has no
- * timing hooks. Run: `npm run bench -- candidate` (builds dist/ first if it is missing).
+ * Timing is taken by probes in the page and in the device writer's worker
+ * (tests/bench/candidate/probe.ts); the app has no timing hooks. Run: `npm run bench -- candidate` (builds dist/ first if it is missing).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { CITIZENSHIP_SESSION_ID } from '../../hub/demo/index';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, waitForServiceWorker } from '../support/browser';
 import { ROOT } from '../support/processes';
@@ -33,7 +39,7 @@ import { CandidatePage } from '../e2e/pages/candidate-page';
 import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, type DemoVenue } from '../e2e/pages/demo-venue';
 import { FIXTURES_DIR } from '../support/face-harness';
 import { writeFilmAsY4m } from '../support/y4m';
-import { candidateProbeScript, type ProbeState } from './candidate/probe';
+import { candidateProbeScript, writerProbeScript, type ProbeState, type WriterProbeState } from './candidate/probe';
 
 const WARM_UP_CLICKS = 20;
 const MEASURED_CLICKS = 300;
@@ -134,6 +140,8 @@ async function singleChoiceOptions(page: Page): Promise<Array<{ x: number; y: nu
 interface SaveFigures {
   durable: number[];
   ack: number[];
+  /** Click to the save mark leaving "saving" in the DOM (what the candidate sees, a frame later at most). */
+  shown: number[];
   transaction: number[];
   /** Inside the transaction: from its opening to the event row handed to IndexedDB (read, validate, hash). */
   inTransactionWork: number[];
@@ -144,27 +152,57 @@ interface SaveFigures {
   missed: number;
 }
 
-/** Pairs each measured click with the append it caused and the receipt that covered it. */
-function pairSaves(probe: Pick<ProbeState, 'clicks' | 'appends' | 'receipts'>, from: number): SaveFigures {
-  const figures: SaveFigures = { durable: [], ack: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
-  for (let i = from; i < probe.clicks.length; i++) {
-    const clickAt = probe.clicks[i]!;
-    const nextClickAt = probe.clicks[i + 1] ?? Infinity;
+interface Append {
+  openedAt: number;
+  committedAt: number | null;
+  storedAt?: number | null;
+  seq: number | null;
+  type: string | null;
+  durability: string;
+}
+
+/** What the page and the device writer's worker recorded, on the shared clock (`timeOrigin`-based). */
+interface Recorded {
+  clicks: number[];
+  appends: Append[];
+  receipts: Array<{ at: number; ackedSeq: number }>;
+  shown: Array<{ at: number; state: string }>;
+}
+
+/** The page's probe moved onto the shared clock. */
+function pageRecorded(probe: Pick<ProbeState, 'clicksAbs' | 'appends' | 'receipts' | 'shown'>, timeOrigin: number): Recorded {
+  const shift = (at: number | null) => (at === null ? null : at + timeOrigin);
+  return {
+    clicks: probe.clicksAbs,
+    appends: probe.appends.map((a) => ({ ...a, openedAt: a.openedAt + timeOrigin, committedAt: shift(a.committedAt), storedAt: shift(a.storedAt) })),
+    receipts: probe.receipts.map((r) => ({ ...r, at: r.at + timeOrigin })),
+    shown: probe.shown,
+  };
+}
+
+/** Pairs each measured click with the append it caused (in the writer's worker, or in the page), the receipt that covered it and the mark shown. */
+function pairSaves(recorded: Recorded, from: number): SaveFigures {
+  const figures: SaveFigures = { durable: [], ack: [], shown: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
+  for (let i = from; i < recorded.clicks.length; i++) {
+    const clickAt = recorded.clicks[i]!;
+    const nextClickAt = recorded.clicks[i + 1] ?? Infinity;
     // Monitors write events of their own (violations, health): the click's is its answer.
-    const append = probe.appends.find((a) => a.openedAt >= clickAt && a.openedAt < nextClickAt && a.type === 'answer.set');
+    const append = recorded.appends.find((a) => a.openedAt >= clickAt && a.openedAt < nextClickAt && a.type === 'answer.set');
     if (!append || append.committedAt === null || append.seq === null) {
       figures.missed++;
       continue;
     }
     figures.durable.push(append.committedAt - clickAt);
     figures.transaction.push(append.committedAt - append.openedAt);
-    if (append.storedAt !== null) {
+    if (append.storedAt !== null && append.storedAt !== undefined) {
       figures.inTransactionWork.push(append.storedAt - append.openedAt);
       figures.writeAndCommit.push(append.committedAt - append.storedAt);
     }
     figures.beforeTransaction.push(append.openedAt - clickAt);
     figures.durabilities.push(append.durability);
-    const receipt = probe.receipts.find((r) => r.ackedSeq >= append.seq! && r.at >= append.committedAt!);
+    const mark = recorded.shown.find((m) => m.at >= clickAt && m.at < nextClickAt);
+    if (mark) figures.shown.push(mark.at - clickAt);
+    const receipt = recorded.receipts.filter((r) => r.ackedSeq >= append.seq! && r.at >= append.committedAt!).sort((a, b) => a.at - b.at)[0];
     if (receipt) figures.ack.push(receipt.at - clickAt);
     else figures.missed++;
   }
@@ -319,6 +357,26 @@ async function offlineColdStart(userDataDir: string, cameraFile: string, origin:
   }
 }
 
+/**
+ * Waits until the click's answer is committed and acknowledged, wherever that happened:
+ * the device writer's worker (its own push, or the page's outbox), else the page itself;
+ * then until the page has stored the receipt (no transaction over `events` left open).
+ */
+async function waitForSave(page: Page, writer: Worker | null, clickIndex: number): Promise<boolean> {
+  if (!writer) return page.evaluate(([index, timeout]) => window.__candidateProbe.waitForAck(index, timeout), [clickIndex, ACK_TIMEOUT_MS] as const);
+  const clickAt = await page.evaluate((index) => window.__candidateProbe.clicksAbs[index] ?? Infinity, clickIndex);
+  const seq = await writer.evaluate(([after, timeout]) => (self as unknown as { __writerProbe: WriterProbeState }).__writerProbe.waitForCommit(after, timeout), [clickAt, ACK_TIMEOUT_MS] as const);
+  if (seq === null) return false;
+  const isAcked = await new Promise<boolean>((resolve) => {
+    let left = 2;
+    const settle = (found: boolean) => (found ? resolve(true) : --left === 0 && resolve(false));
+    writer.evaluate(([at, timeout]) => (self as unknown as { __writerProbe: WriterProbeState }).__writerProbe.waitForReceipt(at, timeout), [seq, ACK_TIMEOUT_MS] as const).then(settle, () => settle(false));
+    page.evaluate(([at, timeout]) => window.__candidateProbe.waitForReceipt(at, timeout), [seq, ACK_TIMEOUT_MS] as const).then(settle, () => settle(false));
+  });
+  await page.waitForFunction(() => window.__candidateProbe.openEventTransactions === 0, undefined, { timeout: ACK_TIMEOUT_MS }).catch(() => undefined);
+  return isAcked;
+}
+
 /** Runs the benchmark and returns its figures (the dispatcher writes them to results/candidate.json). */
 export async function run(): Promise<Record<string, unknown>> {
   if (!existsSync(join(DIST, 'index.html'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -341,9 +399,18 @@ export async function run(): Promise<Record<string, unknown>> {
     let clickRaw: number[];
     let blankClickRaw: number[];
     let startExamMs: number;
+    let appendsInWorker = 0;
     try {
       await context.addInitScript({ content: candidateProbeScript() });
       const page = await firstPage(context);
+      // The device writer's worker appends and pushes the candidate's events: instrumented like the page.
+      let writer: Worker | null = null;
+      let writerReady: Promise<unknown> = Promise.resolve();
+      page.on('worker', (worker) => {
+        if (!worker.url().includes('device-writer')) return;
+        writer = worker;
+        writerReady = worker.evaluate(writerProbeScript());
+      });
       scripts = recordScripts(context, origin, () => phase);
       await reachExam(world, page);
       phase = 'exam';
@@ -356,18 +423,29 @@ export async function run(): Promise<Record<string, unknown>> {
       const options = await singleChoiceOptions(page);
       // Let the start's own events reach the venue first.
       await page.waitForTimeout(500);
+      await writerReady;
       const firstClick = await page.evaluate(() => window.__candidateProbe.clicks.length);
       let timeouts = 0;
       for (let i = 0; i < WARM_UP_CLICKS + MEASURED_CLICKS; i++) {
         const option = options[i % options.length]!;
         await page.mouse.click(option.x, option.y);
-        const isAcked = await page.evaluate(([index, timeout]) => window.__candidateProbe.waitForAck(index, timeout), [firstClick + i, ACK_TIMEOUT_MS] as const);
+        const isAcked = await waitForSave(page, writer, firstClick + i);
         if (!isAcked) timeouts++;
         // A candidate reads between clicks: the next click does not queue behind this one's receipt.
         await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
       }
-      const probe = await page.evaluate(() => ({ clicks: window.__candidateProbe.clicks, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts }));
-      saves = pairSaves(probe, firstClick + WARM_UP_CLICKS);
+      const probe = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, clicksAbs: window.__candidateProbe.clicksAbs, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts, shown: window.__candidateProbe.shown }));
+      const recorded = pageRecorded(probe, probe.timeOrigin);
+      if (writer) {
+        const inWorker = await (writer as Worker).evaluate(() => {
+          const state = (self as unknown as { __writerProbe: WriterProbeState }).__writerProbe;
+          return { appends: state.appends, receipts: state.receipts };
+        });
+        recorded.appends.push(...inWorker.appends);
+        recorded.receipts.push(...inWorker.receipts);
+        appendsInWorker = inWorker.appends.filter((a) => a.type === 'answer.set').length;
+      }
+      saves = pairSaves(recorded, firstClick + WARM_UP_CLICKS);
       saves.missed += timeouts;
       ({ small: raw, appendShaped: rawAppendShaped } = await rawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS));
       clickRaw = await clickRawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS);
@@ -400,6 +478,9 @@ export async function run(): Promise<Record<string, unknown>> {
       saveDurableP99Ms,
       saveAckP50Ms: percentile(saves.ack, 50),
       saveAckP99Ms: percentile(saves.ack, 99),
+      saveShownP50Ms: percentile(saves.shown, 50),
+      saveShownP99Ms: percentile(saves.shown, 99),
+      appendsInWriterWorker: appendsInWorker,
       rawStrictCommitP50Ms: percentile(raw, 50),
       rawStrictCommitP99Ms,
       saveToRawP99Ratio: round(saveDurableP99Ms / rawStrictCommitP99Ms),
@@ -445,7 +526,7 @@ export async function run(): Promise<Record<string, unknown>> {
       },
       method: [
         `${MEASURED_CLICKS} mouse clicks (after ${WARM_UP_CLICKS} warm-up) alternating between the options of one single-choice item, each waited out until the venue's receipt is stored, then ${IDLE_BETWEEN_CLICKS_MS} ms idle;`,
-        'durable = click event timestamp to the appendEvent transaction\'s complete event (strict durability), ack = click to the receipt response covering its seq;',
+        'durable = click event timestamp to the complete event of the strict transaction that stores its answer (in the device writer\'s worker), ack = click to the first receipt response covering its seq (worker or page), shown = click to the save mark leaving "saving" in the DOM;',
         `raw = ${RAW_COMMITS} strict read-write transactions putting one small record, same page (and ${RAW_COMMITS} shaped like appendEvent's: read head, add indexed row, put head);`,
         `clickRaw = ${RAW_COMMITS} clicks on a bare button in the same page whose handler commits one such record, click timestamp to complete, same pacing; blankPageClickCommit = the same on a blank page of another origin in the same browser: the browser's own floor for a click-to-commit;`,
         'offlineStart = persistent profile, browser restarted with no network, /exam from the service worker, navigation start to the first item\'s options in the DOM (twice: the second restart is offlineSecond in the details);',

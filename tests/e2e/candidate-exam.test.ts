@@ -89,6 +89,8 @@ describe('candidate: sign-in to result', () => {
     const stored = (await page.storedEvents()).filter((row) => row.event.type === 'answer.set');
     expect(stored.map((row) => row.event.type === 'answer.set' && row.event.data.itemId)).toContain(firstItem);
     await page.waitForSaveState('venue');
+    // The answers are appended by the device writer's worker, not in the page.
+    expect(page.page.workers().map((worker) => new URL(worker.url()).pathname).some((path) => /device-writer/.test(path))).toBe(true);
 
     const { total } = await page.gridCounts();
     expect(total).toBe(exam.examPackage.blocks.reduce((sum, block) => sum + block.items.length, 0));

@@ -19,9 +19,10 @@ import { foldAttempt, type AttemptStatus } from '../../../sync/fold';
 import { ExamPackage, itemsOf } from '../../../sync/package';
 import { openPackage } from '../../../sync/seal';
 import {
-  appendEvent, attemptKey, deleteAttemptKey, deleteAttemptKeysExcept, ensureDevice, eventsForAttempt, getDevice, kvGet, kvSet, pendingEvents, isDeviceStoreError, saveAttemptKey,
+  attemptKey, deleteAttemptKey, deleteAttemptKeysExcept, ensureDevice, eventsForAttempt, getDevice, kvGet, kvSet, pendingEvents, isDeviceStoreError, saveAttemptKey, type EventDraft,
 } from '../../db';
 import { setAttemptInProgress } from '../../shell/useAppUpdate';
+import { createDeviceWriter, type DeviceWriter } from '../../sync/device-writer';
 import { createOutbox, type Outbox } from '../../sync/outbox';
 import { candidateApi, CandidateApiError, type AttemptView, type CandidateProfile, type SealedPackageView, type TimerSnapshot } from '../api';
 import type { AttemptEventDraft } from '../proctoring-hooks';
@@ -83,6 +84,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
   /** The newest event seq written for each item's answer or flag, to match against receipts. */
   const itemSeqs = new Map<string, number>();
   let outbox: Outbox | null = null;
+  let writer: DeviceWriter | null = null;
   const isVenueReachable = ref(true);
   const pendingCount = ref(0);
 
@@ -103,6 +105,26 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     return outbox;
   }
 
+  /** Appends in the device writer's worker, which also sends each event to the venue at once. */
+  function theWriter(): DeviceWriter {
+    writer ??= createDeviceWriter({
+      venueCursor: () => theOutbox().cursor(),
+      onReceipt: (receipt) => {
+        markSentThrough(receipt.ackedSeq);
+        void theOutbox().noteReceipt(receipt).then(() => refreshReceipts());
+      },
+      onUnsent: () => theOutbox().kick(),
+    });
+    return writer;
+  }
+
+  /** Items whose newest event the venue now holds are "sent to the server". */
+  function markSentThrough(ackedSeq: number): void {
+    for (const [itemId, seq] of itemSeqs) {
+      if (seq <= ackedSeq && saveStates.value[itemId] === 'local') saveStates.value[itemId] = 'venue';
+    }
+  }
+
   /** Marks as "sent to the server" every item whose newest event the venue has acknowledged. */
   async function refreshReceipts(): Promise<void> {
     if (!outbox) return;
@@ -119,13 +141,14 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     if (!attemptId.value) throw new Error('no attempt: sign in first');
     if (itemId) saveStates.value[itemId] = 'saving';
     try {
-      const event = await appendEvent({ ...draft, attemptId: attemptId.value } as Parameters<typeof appendEvent>[0]);
+      const event = await theWriter().append({ ...draft, attemptId: attemptId.value } as EventDraft);
       saveError.value = null;
       if (itemId) {
         itemSeqs.set(itemId, event.seq);
-        saveStates.value[itemId] = 'local';
+        // A receipt from the writer's fast path may have come first.
+        const cursor = theOutbox().cursor();
+        saveStates.value[itemId] = cursor && cursor.epoch === event.epoch && cursor.ackedSeq >= event.seq ? 'venue' : 'local';
       }
-      theOutbox().kick();
       return event;
     } catch (error) {
       if (itemId) saveStates.value[itemId] = 'failed';

@@ -26,12 +26,18 @@ export interface AppendSample {
 
 export interface ProbeState {
   clicks: number[];
+  /** The same clicks on the shared clock (`performance.timeOrigin + timeStamp`), to pair with the device writer's worker. */
+  clicksAbs: number[];
+  /** When the save mark of the current item left "saving" (shared clock): what the candidate sees. */
+  shown: Array<{ at: number; state: string }>;
   appends: AppendSample[];
   receipts: Array<{ at: number; ackedSeq: number }>;
   /** IndexedDB transactions over `events` not yet finished (the outbox's reads and receipts too). */
   openEventTransactions: number;
   examInteractiveAt: number | null;
   shellReadyAt: number | null;
+  /** Resolves once a receipt covering `seq` has come to the page (its outbox's pushes). */
+  waitForReceipt(seq: number, timeoutMs: number): Promise<boolean>;
   /**
    * Resolves once an `answer.set` append opened after click number `clickIndex` has committed, the
    * venue acknowledged it and no transaction over `events` is left (the receipt is stored).
@@ -50,11 +56,26 @@ export function installCandidateProbe(): void {
   const notify = () => { for (const waiter of [...waiters]) waiter(); };
   const state: ProbeState = {
     clicks: [],
+    clicksAbs: [],
+    shown: [],
     appends: [],
     receipts: [],
     openEventTransactions: 0,
     examInteractiveAt: null,
     shellReadyAt: null,
+    waitForReceipt(seq, timeoutMs) {
+      return new Promise((resolve) => {
+        const check = () => { if (state.receipts.some((r) => r.ackedSeq >= seq)) finish(true); };
+        const finish = (isAcked: boolean) => {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(isAcked);
+        };
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
     waitForAck(clickIndex, timeoutMs) {
       // Event-driven, not polled, so waiting costs the main thread nothing while it saves.
       return new Promise((resolve) => {
@@ -78,7 +99,9 @@ export function installCandidateProbe(): void {
   window.__candidateProbe = state;
 
   window.addEventListener('click', (event) => {
-    if (event.isTrusted) state.clicks.push(event.timeStamp);
+    if (!event.isTrusted) return;
+    state.clicks.push(event.timeStamp);
+    state.clicksAbs.push(performance.timeOrigin + event.timeStamp);
   }, { capture: true });
 
   const samples = new WeakMap<IDBTransaction, AppendSample>();
@@ -132,6 +155,16 @@ export function installCandidateProbe(): void {
     return response;
   };
 
+  // The save mark: a change of its data-state, recorded when the DOM changes (the frame that shows it follows).
+  const marks = new MutationObserver((records) => {
+    for (const record of records) {
+      const target = record.target as Element;
+      const markState = target.getAttribute?.('data-state');
+      if (markState && markState !== 'saving' && target.getAttribute('data-testid') === 'save-status') state.shown.push({ at: performance.timeOrigin + performance.now(), state: markState });
+    }
+  });
+  marks.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+
   // Stops watching once the exam is up, so it costs the save path nothing.
   const observer = new MutationObserver(() => {
     if (state.shellReadyAt === null && document.querySelector('[data-testid="language-switcher"]')) state.shellReadyAt = performance.now();
@@ -149,4 +182,101 @@ export function installCandidateProbe(): void {
  */
 export function candidateProbeScript(): string {
   return `globalThis.__name ??= (target) => target; (${installCandidateProbe.toString()})();`;
+}
+
+/** What the bench installs in the device writer's worker (`worker.evaluate`), on the shared clock. */
+export interface WriterProbeState {
+  appends: Array<{ openedAt: number; committedAt: number | null; seq: number | null; type: string | null; durability: string }>;
+  receipts: Array<{ at: number; ackedSeq: number }>;
+  /** Resolves with the seq of the first `answer.set` opened after `afterAbs`, once committed (null after the timeout). */
+  waitForCommit(afterAbs: number, timeoutMs: number): Promise<number | null>;
+  /** Resolves once a receipt covering `seq` has come to the worker. */
+  waitForReceipt(seq: number, timeoutMs: number): Promise<boolean>;
+}
+
+/**
+ * The device writer's worker, instrumented like the page: its strict append transactions
+ * (opened, seq and type stored, committed) and the receipts its pushes get. Times are
+ * `performance.timeOrigin + performance.now()`, comparable with the page's `clicksAbs`.
+ */
+export function installWriterProbe(): void {
+  const scope = self as unknown as { __writerProbe?: WriterProbeState; fetch: typeof fetch };
+  if (scope.__writerProbe) return;
+  const now = () => performance.timeOrigin + performance.now();
+  const waiters = new Set<() => void>();
+  const notify = () => { for (const waiter of [...waiters]) waiter(); };
+  const state: WriterProbeState = {
+    appends: [],
+    receipts: [],
+    waitForCommit(afterAbs, timeoutMs) {
+      return wait(() => {
+        const append = state.appends.find((a) => a.openedAt >= afterAbs && a.type === 'answer.set' && a.committedAt !== null && a.seq !== null);
+        return append ? append.seq : undefined;
+      }, timeoutMs);
+    },
+    waitForReceipt(seq, timeoutMs) {
+      return wait(() => (state.receipts.some((r) => r.ackedSeq >= seq) ? true : undefined), timeoutMs).then((found) => found === true);
+    },
+  };
+  /** Resolves with `test()`'s first defined answer, checked on every change; null after the timeout. */
+  function wait<T>(test: () => T | undefined, timeoutMs: number): Promise<T | null> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = test();
+        if (found !== undefined) finish(found);
+      };
+      const finish = (found: T | null) => {
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => finish(null), timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  }
+  scope.__writerProbe = state;
+  const samples = new WeakMap<IDBTransaction, WriterProbeState['appends'][number]>();
+  const openTransaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    const transaction = openTransaction.apply(this, args);
+    const names = Array.from(transaction.objectStoreNames);
+    if (transaction.mode === 'readwrite' && names.includes('device') && names.includes('events')) {
+      const sample = { openedAt: now(), committedAt: null as number | null, seq: null as number | null, type: null as string | null, durability: (transaction as IDBTransaction & { durability?: string }).durability ?? 'unknown' };
+      samples.set(transaction, sample);
+      state.appends.push(sample);
+      transaction.addEventListener('complete', () => {
+        sample.committedAt = now();
+        notify();
+      });
+    }
+    return transaction;
+  } as IDBDatabase['transaction'];
+  const add = IDBObjectStore.prototype.add;
+  IDBObjectStore.prototype.add = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    const sample = samples.get(this.transaction);
+    if (sample && this.name === 'events' && typeof value === 'object' && value !== null) {
+      sample.seq = (value as { seq?: number }).seq ?? null;
+      sample.type = (value as { event?: { type?: string } }).event?.type ?? null;
+    }
+    return key === undefined ? add.call(this, value) : add.call(this, value, key);
+  };
+  const workerFetch = scope.fetch.bind(scope);
+  scope.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await workerFetch(input, init);
+    const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
+    if (url.endsWith('/api/device/events') && response.ok) {
+      const at = now();
+      void response.clone().json().then((body: { receipt?: { ackedSeq?: number } }) => {
+        if (typeof body.receipt?.ackedSeq === 'number') state.receipts.push({ at, ackedSeq: body.receipt.ackedSeq });
+        notify();
+      }).catch(() => undefined);
+    }
+    return response;
+  };
+}
+
+/** The worker probe as a script for `worker.evaluate` (with the same `__name` stand-in). */
+export function writerProbeScript(): string {
+  return `globalThis.__name ??= (target) => target; (${installWriterProbe.toString()})();`;
 }
