@@ -66,6 +66,28 @@ describe('outbox pump', () => {
     expect(venue.pushSizes).toEqual([3]);
   });
 
+  it('leaves the store alone on its poll while the venue holds all the writer reported, and looks again once more is written', async () => {
+    const { db, venue } = await setup(3);
+    const base = deviceOutboxStore(db);
+    let reads = 0;
+    const outbox = createOutbox({ store: { ...base, eventsAfter: (...args) => (reads++, base.eventsAfter(...args)) }, fetch: venue.fetch, pollMs: 20 });
+    await outbox.drain();
+    const [third] = await eventsAfter(EPOCH, 2, 1, db);
+    outbox.noteWritten(third!);
+    outbox.start();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const before = reads;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(reads).toBe(before);
+    // Written but not sent by anyone: the poll finds it.
+    await appendMany(db, 1);
+    const [fourth] = await eventsAfter(EPOCH, 3, 1, db);
+    outbox.noteWritten(fourth!);
+    await vi.waitFor(() => expect(venue.held.map((e) => e.seq)).toEqual([1, 2, 3, 4]), { timeout: 2000 });
+    expect(reads).toBeGreaterThan(before);
+    outbox.stop();
+  });
+
   it('halves the batch on 413 and never drops an event', async () => {
     const { venue, outbox } = await setup(10, { maxBatch: 8 });
     venue.maxEventsPerPush = 3;

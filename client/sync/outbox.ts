@@ -152,6 +152,11 @@ export interface Outbox {
    * checked against our own events like any other, then recorded.
    */
   noteReceipt(receipt: DeviceReceipt): Promise<void>;
+  /**
+   * The device writer committed this event. Once the venue's cursor covers everything
+   * written this way, the poll has nothing to look for and leaves the store alone.
+   */
+  noteWritten(event: { epoch: number; seq: number }): void;
   /** Starts polling and listening for the browser's online/offline events. */
   start(): void;
   stop(): void;
@@ -185,6 +190,8 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let isStarted = false;
+  /** The newest event the writer reported, if it reports them (null: the poll always looks). */
+  let written: { epoch: number; seq: number } | null = null;
 
   async function request(path: string, init?: RequestInit): Promise<Response> {
     try {
@@ -326,6 +333,12 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
     void drain();
   }
 
+  /** The poll's look at the store, skipped while the venue is known to hold all that was written. */
+  function poll(): void {
+    const isCaughtUp = written !== null && cursor !== null && state.value === 'done' && cursor.epoch === written.epoch && cursor.ackedSeq >= written.seq;
+    if (!isCaughtUp) kick();
+  }
+
   function onOnline(): void {
     cursor = null;
     // A pass still in flight may fail for the network that was down: once it is over,
@@ -358,13 +371,16 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
 
   return {
     pending, lastAckAt, isOnline, state, error, retryInMs, drain, kick, noteReceipt,
+    noteWritten(event) {
+      if (!written || written.epoch !== event.epoch || event.seq > written.seq) written = { epoch: event.epoch, seq: event.seq };
+    },
     cursor: () => (cursor ? { ...cursor } : null),
     start() {
       if (isStarted) return;
       isStarted = true;
       globalThis.addEventListener?.('online', onOnline);
       globalThis.addEventListener?.('offline', onOffline);
-      pollTimer = setInterval(kick, pollMs);
+      pollTimer = setInterval(poll, pollMs);
       void drain();
     },
     stop() {

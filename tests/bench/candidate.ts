@@ -142,6 +142,9 @@ interface SaveFigures {
   ack: number[];
   /** Click to the save mark leaving "saving" in the DOM (what the candidate sees, a frame later at most). */
   shown: number[];
+  /** Click to the page posting the append to the worker, and from there to the worker's transaction. */
+  clickToPost: number[];
+  postToTransaction: number[];
   transaction: number[];
   /** Inside the transaction: from its opening to the event row handed to IndexedDB (read, validate, hash). */
   inTransactionWork: number[];
@@ -167,22 +170,24 @@ interface Recorded {
   appends: Append[];
   receipts: Array<{ at: number; ackedSeq: number }>;
   shown: Array<{ at: number; state: string }>;
+  posted: number[];
 }
 
 /** The page's probe moved onto the shared clock. */
-function pageRecorded(probe: Pick<ProbeState, 'clicksAbs' | 'appends' | 'receipts' | 'shown'>, timeOrigin: number): Recorded {
+function pageRecorded(probe: Pick<ProbeState, 'clicksAbs' | 'appends' | 'receipts' | 'shown' | 'posted'>, timeOrigin: number): Recorded {
   const shift = (at: number | null) => (at === null ? null : at + timeOrigin);
   return {
     clicks: probe.clicksAbs,
     appends: probe.appends.map((a) => ({ ...a, openedAt: a.openedAt + timeOrigin, committedAt: shift(a.committedAt), storedAt: shift(a.storedAt) })),
     receipts: probe.receipts.map((r) => ({ ...r, at: r.at + timeOrigin })),
     shown: probe.shown,
+    posted: probe.posted,
   };
 }
 
 /** Pairs each measured click with the append it caused (in the writer's worker, or in the page), the receipt that covered it and the mark shown. */
 function pairSaves(recorded: Recorded, from: number): SaveFigures {
-  const figures: SaveFigures = { durable: [], ack: [], shown: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
+  const figures: SaveFigures = { durable: [], ack: [], shown: [], clickToPost: [], postToTransaction: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
   for (let i = from; i < recorded.clicks.length; i++) {
     const clickAt = recorded.clicks[i]!;
     const nextClickAt = recorded.clicks[i + 1] ?? Infinity;
@@ -200,6 +205,11 @@ function pairSaves(recorded: Recorded, from: number): SaveFigures {
     }
     figures.beforeTransaction.push(append.openedAt - clickAt);
     figures.durabilities.push(append.durability);
+    const posted = recorded.posted.find((at) => at >= clickAt && at < nextClickAt);
+    if (posted !== undefined) {
+      figures.clickToPost.push(posted - clickAt);
+      figures.postToTransaction.push(append.openedAt - posted);
+    }
     const mark = recorded.shown.find((m) => m.at >= clickAt && m.at < nextClickAt);
     if (mark) figures.shown.push(mark.at - clickAt);
     const receipt = recorded.receipts.filter((r) => r.ackedSeq >= append.seq! && r.at >= append.committedAt!).sort((a, b) => a.at - b.at)[0];
@@ -434,7 +444,7 @@ export async function run(): Promise<Record<string, unknown>> {
         // A candidate reads between clicks: the next click does not queue behind this one's receipt.
         await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
       }
-      const probe = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, clicksAbs: window.__candidateProbe.clicksAbs, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts, shown: window.__candidateProbe.shown }));
+      const probe = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, clicksAbs: window.__candidateProbe.clicksAbs, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts, shown: window.__candidateProbe.shown, posted: window.__candidateProbe.posted }));
       const recorded = pageRecorded(probe, probe.timeOrigin);
       if (writer) {
         const inWorker = await (writer as Worker).evaluate(() => {
@@ -513,6 +523,10 @@ export async function run(): Promise<Record<string, unknown>> {
         writeAndCommitP99Ms: percentile(saves.writeAndCommit, 99),
         clickToTransactionP50Ms: percentile(saves.beforeTransaction, 50),
         clickToTransactionP99Ms: percentile(saves.beforeTransaction, 99),
+        clickToPostP50Ms: percentile(saves.clickToPost, 50),
+        clickToPostP99Ms: percentile(saves.clickToPost, 99),
+        postToTransactionP50Ms: percentile(saves.postToTransaction, 50),
+        postToTransactionP99Ms: percentile(saves.postToTransaction, 99),
         saveAckP95Ms: percentile(saves.ack, 95),
         rawStrictCommitP95Ms: percentile(raw, 95),
         rawAppendShapedCommitP50Ms: percentile(rawAppendShaped, 50),

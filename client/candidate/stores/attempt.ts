@@ -99,8 +99,8 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
       // The venue is on the classroom LAN: a short backoff finds it again quickly after an outage.
       outbox = createOutbox({ backoffBaseMs: 500, backoffMaxMs: 4000, pollMs: 3000 });
       outbox.start();
-      const refresh = () => void refreshReceipts();
-      setInterval(refresh, 1000);
+      // From what the outbox knows: a read of the store every second would hold up the writer's next commit.
+      setInterval(refreshFromOutbox, 1000);
     }
     return outbox;
   }
@@ -111,7 +111,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
       venueCursor: () => theOutbox().cursor(),
       onReceipt: (receipt) => {
         markSentThrough(receipt.ackedSeq);
-        void theOutbox().noteReceipt(receipt).then(() => refreshReceipts());
+        void theOutbox().noteReceipt(receipt).then(refreshFromOutbox);
       },
       onUnsent: () => theOutbox().kick(),
     });
@@ -125,7 +125,16 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     }
   }
 
-  /** Marks as "sent to the server" every item whose newest event the venue has acknowledged. */
+  /** The venue's reach, the pending count and the save marks as the outbox last heard. */
+  function refreshFromOutbox(): void {
+    if (!outbox) return;
+    isVenueReachable.value = outbox.isOnline.value;
+    pendingCount.value = outbox.pending.value;
+    const cursor = outbox.cursor();
+    if (cursor) markSentThrough(cursor.ackedSeq);
+  }
+
+  /** Marks as "sent to the server" every item whose newest event the venue has acknowledged (read from the store). */
   async function refreshReceipts(): Promise<void> {
     if (!outbox) return;
     isVenueReachable.value = outbox.isOnline.value;
@@ -142,6 +151,7 @@ export const useAttemptStore = defineStore('candidate-attempt', () => {
     if (itemId) saveStates.value[itemId] = 'saving';
     try {
       const event = await theWriter().append({ ...draft, attemptId: attemptId.value } as EventDraft);
+      theOutbox().noteWritten(event);
       saveError.value = null;
       if (itemId) {
         itemSeqs.set(itemId, event.seq);

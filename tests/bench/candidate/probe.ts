@@ -28,6 +28,8 @@ export interface ProbeState {
   clicks: number[];
   /** The same clicks on the shared clock (`performance.timeOrigin + timeStamp`), to pair with the device writer's worker. */
   clicksAbs: number[];
+  /** When the page posted an append to the device writer's worker (shared clock). */
+  posted: number[];
   /** When the save mark of the current item left "saving" (shared clock): what the candidate sees. */
   shown: Array<{ at: number; state: string }>;
   appends: AppendSample[];
@@ -57,6 +59,7 @@ export function installCandidateProbe(): void {
   const state: ProbeState = {
     clicks: [],
     clicksAbs: [],
+    posted: [],
     shown: [],
     appends: [],
     receipts: [],
@@ -140,6 +143,12 @@ export function installCandidateProbe(): void {
     }
     return key === undefined ? add.call(this, value) : add.call(this, value, key);
   };
+
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+    if ((args[0] as { type?: string } | null)?.type === 'append') state.posted.push(performance.timeOrigin + performance.now());
+    return (post as (...rest: unknown[]) => void).apply(this, args);
+  } as Worker['postMessage'];
 
   const pageFetch = window.fetch.bind(window);
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
