@@ -73,7 +73,8 @@ export const EventPayloads = {
   'proctor.extend': z.object({ minutes: z.number().int().min(1).max(240), reason: text(500) }),
   'proctor.move-seat': z.object({ candidateId: Id, fromSeatId: Id.optional(), toSeatId: Id, reason: text(500) }),
   'proctor.remove': z.object({ actId: Id, actType: ActType, text: text(4000), cosigners: z.array(text(200)).min(1).max(10) }),
-  'proctor.incident': z.object({ incidentId: Id, roomId: Id, category: IncidentCategory, text: text(4000) }),
+  // `sessionId` names the session the room was holding (a room serves several sessions a day); older incidents lack it.
+  'proctor.incident': z.object({ incidentId: Id, roomId: Id, sessionId: Id.optional(), category: IncidentCategory, text: text(4000) }),
   'proctor.violation-reviewed': z.object({ violationDeviceId: Id, violationId: Id, decision: z.enum(['confirmed', 'dismissed']), note: z.string().max(1000).optional() }),
   'proctor.appeal-acknowledged': z.object({ appealId: Id, note: z.string().max(1000).optional() }),
   // Venue server: the clock authority.

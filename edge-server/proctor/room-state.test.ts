@@ -53,6 +53,17 @@ describe('deriveRoomView', () => {
     expect(result.incidents).toEqual([]);
   });
 
+  it('shows the incidents of this session, not those another session had in the same room', () => {
+    const incidents = [
+      entry('tab', { type: 'proctor.incident', at: NOW - 3_600_000, data: { incidentId: 'morning', roomId: 'r', sessionId: 'morning-session', category: 'technical', text: 'Projector failed' } }),
+      entry('tab', { type: 'proctor.incident', at: NOW, data: { incidentId: 'now', roomId: 'r', sessionId: 's', category: 'environment', text: 'Noise outside' } }),
+      entry('tab', { type: 'proctor.incident', at: NOW, data: { incidentId: 'other-room', roomId: 'r2', sessionId: 's', category: 'other', text: 'x' } }),
+      // Written before incidents named their session: shown, as before.
+      entry('tab', { type: 'proctor.incident', at: NOW, data: { incidentId: 'unnamed', roomId: 'r', category: 'other', text: 'Door left open' } }),
+    ];
+    expect(view({}, incidents).incidents.map((i) => i.incidentId).sort()).toEqual(['now', 'unnamed']);
+  });
+
   it('puts a moved candidate on their new seat and shows the act of a removal', () => {
     const moved = [entry('tab', { type: 'proctor.move-seat', at: NOW, data: { candidateId: 'c2', fromSeatId: 'A2', toSeatId: 'A1', reason: 'broken PC' } })];
     const removal = [entry('tab', { type: 'proctor.remove', at: NOW, attemptId: 's.c1', data: { actId: 'act-1', actType: 'impostor', text: 'Басқа адам', cosigners: ['Observer'] } })];

@@ -96,7 +96,7 @@ export function deriveRoomView(sources: RoomSources): RoomView {
       verified.set(body.data.candidateId, body.data.isMatch);
     } else if (body.type === 'proctor.move-seat' && rosteredIds.has(body.data.candidateId)) {
       movedTo.set(body.data.candidateId, body.data.toSeatId);
-    } else if (body.type === 'proctor.incident' && body.data.roomId === roomId) {
+    } else if (body.type === 'proctor.incident' && body.data.roomId === roomId && (body.data.sessionId === undefined || body.data.sessionId === session.sessionId)) {
       incidents.push({ incidentId: body.data.incidentId, category: body.data.category, text: body.data.text, at: body.at });
     } else if (body.type === 'proctor.room-closed' && body.data.sessionId === session.sessionId && body.data.roomId === roomId && closure === null) {
       closure = { closedAt: body.at, deviceId: body.deviceId, unfinishedAttemptIds: body.data.unfinishedAttemptIds, note: body.data.note ?? null };

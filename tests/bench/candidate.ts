@@ -142,6 +142,8 @@ interface SaveFigures {
   ack: number[];
   /** Click to the save mark leaving "saving" in the DOM (what the candidate sees, a frame later at most). */
   shown: number[];
+  /** Click timestamp to the page's first click listener: the browser delivering the input. */
+  clickDelivery: number[];
   /** Click to the page posting the append to the worker, and from there to the worker's transaction. */
   clickToPost: number[];
   postToTransaction: number[];
@@ -171,10 +173,11 @@ interface Recorded {
   receipts: Array<{ at: number; ackedSeq: number }>;
   shown: Array<{ at: number; state: string }>;
   posted: number[];
+  clicksHandled: number[];
 }
 
 /** The page's probe moved onto the shared clock. */
-function pageRecorded(probe: Pick<ProbeState, 'clicksAbs' | 'appends' | 'receipts' | 'shown' | 'posted'>, timeOrigin: number): Recorded {
+function pageRecorded(probe: Pick<ProbeState, 'clicksAbs' | 'appends' | 'receipts' | 'shown' | 'posted' | 'clicksHandled'>, timeOrigin: number): Recorded {
   const shift = (at: number | null) => (at === null ? null : at + timeOrigin);
   return {
     clicks: probe.clicksAbs,
@@ -182,12 +185,13 @@ function pageRecorded(probe: Pick<ProbeState, 'clicksAbs' | 'appends' | 'receipt
     receipts: probe.receipts.map((r) => ({ ...r, at: r.at + timeOrigin })),
     shown: probe.shown,
     posted: probe.posted,
+    clicksHandled: probe.clicksHandled,
   };
 }
 
 /** Pairs each measured click with the append it caused (in the writer's worker, or in the page), the receipt that covered it and the mark shown. */
 function pairSaves(recorded: Recorded, from: number): SaveFigures {
-  const figures: SaveFigures = { durable: [], ack: [], shown: [], clickToPost: [], postToTransaction: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
+  const figures: SaveFigures = { durable: [], ack: [], shown: [], clickDelivery: [], clickToPost: [], postToTransaction: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
   for (let i = from; i < recorded.clicks.length; i++) {
     const clickAt = recorded.clicks[i]!;
     const nextClickAt = recorded.clicks[i + 1] ?? Infinity;
@@ -206,6 +210,8 @@ function pairSaves(recorded: Recorded, from: number): SaveFigures {
     figures.beforeTransaction.push(append.openedAt - clickAt);
     figures.durabilities.push(append.durability);
     const posted = recorded.posted.find((at) => at >= clickAt && at < nextClickAt);
+    const handled = recorded.clicksHandled[i];
+    if (handled !== undefined) figures.clickDelivery.push(handled - clickAt);
     if (posted !== undefined) {
       figures.clickToPost.push(posted - clickAt);
       figures.postToTransaction.push(append.openedAt - posted);
@@ -444,7 +450,7 @@ export async function run(): Promise<Record<string, unknown>> {
         // A candidate reads between clicks: the next click does not queue behind this one's receipt.
         await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
       }
-      const probe = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, clicksAbs: window.__candidateProbe.clicksAbs, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts, shown: window.__candidateProbe.shown, posted: window.__candidateProbe.posted }));
+      const probe = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, clicksAbs: window.__candidateProbe.clicksAbs, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts, shown: window.__candidateProbe.shown, posted: window.__candidateProbe.posted, clicksHandled: window.__candidateProbe.clicksHandled }));
       const recorded = pageRecorded(probe, probe.timeOrigin);
       if (writer) {
         const inWorker = await (writer as Worker).evaluate(() => {
@@ -523,6 +529,8 @@ export async function run(): Promise<Record<string, unknown>> {
         writeAndCommitP99Ms: percentile(saves.writeAndCommit, 99),
         clickToTransactionP50Ms: percentile(saves.beforeTransaction, 50),
         clickToTransactionP99Ms: percentile(saves.beforeTransaction, 99),
+        clickDeliveryP50Ms: percentile(saves.clickDelivery, 50),
+        clickDeliveryP99Ms: percentile(saves.clickDelivery, 99),
         clickToPostP50Ms: percentile(saves.clickToPost, 50),
         clickToPostP99Ms: percentile(saves.clickToPost, 99),
         postToTransactionP50Ms: percentile(saves.postToTransaction, 50),

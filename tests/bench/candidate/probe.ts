@@ -28,6 +28,8 @@ export interface ProbeState {
   clicks: number[];
   /** The same clicks on the shared clock (`performance.timeOrigin + timeStamp`), to pair with the device writer's worker. */
   clicksAbs: number[];
+  /** When the page's first click listener ran, per click (shared clock): the input's own delivery time before it. */
+  clicksHandled: number[];
   /** When the page posted an append to the device writer's worker (shared clock). */
   posted: number[];
   /** When the save mark of the current item left "saving" (shared clock): what the candidate sees. */
@@ -59,6 +61,7 @@ export function installCandidateProbe(): void {
   const state: ProbeState = {
     clicks: [],
     clicksAbs: [],
+    clicksHandled: [],
     posted: [],
     shown: [],
     appends: [],
@@ -105,6 +108,7 @@ export function installCandidateProbe(): void {
     if (!event.isTrusted) return;
     state.clicks.push(event.timeStamp);
     state.clicksAbs.push(performance.timeOrigin + event.timeStamp);
+    state.clicksHandled.push(performance.timeOrigin + performance.now());
   }, { capture: true });
 
   const samples = new WeakMap<IDBTransaction, AppendSample>();
