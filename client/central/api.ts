@@ -44,7 +44,12 @@ export interface VenueCard {
   lastSeenAt: number | null;
   eventsReceived: number;
   backlog: number;
+  /** Events the hub holds of the venue's log, and how many the venue's last signed head covers. */
+  heldVenueSeq: number;
+  attestedSize: number;
   isHeadMatched: boolean;
+  /** matched, empty (no events yet: nothing to compare), pending (the hub holds another number of events than the venue's last signed head covers) or mismatch. */
+  headState: 'matched' | 'empty' | 'pending' | 'mismatch';
   devices: Array<{ deviceId: string; epoch: number; events: number; ackedSeq: number; maxSeq: number; isGapless: boolean }>;
 }
 

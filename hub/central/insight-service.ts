@@ -16,6 +16,19 @@ export const LANGUAGE_GAP_MIN_N = 5;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/**
+ * How a venue's signed Merkle head compares with what the hub holds: `empty` before any
+ * event came (nothing to compare yet), `catching-up` while the venue has signed more than
+ * the hub holds, `mismatch` when the same size gives another root.
+ */
+export type HeadState = 'matched' | 'empty' | 'pending' | 'mismatch';
+
+export function headStateOf(isHeadMatched: boolean, held: number, attested: number): HeadState {
+  if (isHeadMatched) return 'matched';
+  if (held === 0 && attested === 0) return 'empty';
+  return attested === held ? 'mismatch' : 'pending';
+}
+
 /** Pearson correlation; null when either side has no variance. */
 function correlation(xs: readonly number[], ys: readonly number[]): number | null {
   const n = xs.length;
@@ -82,6 +95,7 @@ export class InsightService {
   constructor(private readonly ctx: HubContext) {}
 
   /** One card per venue. */
+  /** Every enrolled venue with its sync state, for the dashboard. */
   async dashboard() {
     const db = this.ctx.database.db;
     const now = this.ctx.now();
@@ -105,6 +119,7 @@ export class InsightService {
         signedRoot: row.signedHead?.root ?? null,
         signedAt: row.signedHead?.at ?? null,
         isHeadMatched: row.isHeadMatched,
+        headState: headStateOf(row.isHeadMatched, held, attested),
         devices: counts.map((c) => {
           const head = heads.find((h) => h.deviceId === c.deviceId && h.epoch === c.epoch);
           const ackedSeq = head?.ackedSeq ?? 0;

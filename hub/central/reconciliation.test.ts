@@ -38,9 +38,10 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     }
   }
 
+  let services: ReturnType<typeof createHubServices>;
   beforeAll(async () => {
     database = await target.open();
-    const services = createHubServices({ database, now: () => NOW });
+    services = createHubServices({ database, now: () => NOW });
     app = createHubApp({ database }, services);
     for (const role of ['admin', 'reviewer', 'appeals', 'auditor'] as const) {
       await services.staff.createAccount({ username: role, password: `${role}-password`, role });
@@ -68,6 +69,16 @@ describe.each(testDatabaseTargets())('reconciliation on $name', (target) => {
     const { venues } = await json<{ venues: Array<Record<string, unknown>> }>(call('auditor', 'GET', '/dashboard'));
     expect(venues[0]).toMatchObject({ venueId: 'v1', isOnline: true, eventsReceived: logLength, backlog: 0, isHeadMatched: true });
     expect((venues[0]!.devices as Array<{ deviceId: string; isGapless: boolean }>).map((d) => d.deviceId)).toEqual(['pc-a', 'pc-b', 'pc-e', 'pc-e2', 'tab-1', 'venue-v1']);
+  });
+
+  it('shows a venue that sent no events yet as having nothing to compare, not as a mismatch', async () => {
+    const quiet = new TestVenue('v-quiet', () => NOW);
+    const { token } = await services.enrolment.createToken('test', { venueId: 'v-quiet' });
+    const enrolled = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId: 'v-quiet', name: 'Quiet venue', publicKey: quiet.publicKey }) });
+    expect(enrolled.ok).toBe(true);
+    const { venues } = await json<{ venues: Array<Record<string, unknown>> }>(call('auditor', 'GET', '/dashboard'));
+    expect(venues.find((v) => v.venueId === 'v-quiet')).toMatchObject({ eventsReceived: 0, isHeadMatched: false, headState: 'empty' });
+    expect(venues.find((v) => v.venueId === 'v1')).toMatchObject({ headState: 'matched' });
   });
 
   it('judges each attempt complete or incomplete and queues every discrepancy, explained', async () => {
