@@ -51,6 +51,7 @@ class FakeWindow extends EventTarget implements MonitoredWindow {
 class FakeDocument extends EventTarget implements MonitoredDocument {
   visibilityState = 'visible';
   fullscreenElement: unknown = {};
+  documentElement: MonitoredDocument['documentElement'] = null;
   isFocused = true;
   hasFocus() {
     return this.isFocused;
@@ -123,6 +124,67 @@ describe('browser monitor', () => {
     other.doc.fullscreenElement = null;
     other.monitor.start();
     expect(other.summary()).toEqual([]);
+  });
+
+  it('asks for fullscreen at start, and reports a start outside it only once the browser refuses', async () => {
+    const granted = setUp();
+    granted.doc.fullscreenElement = null;
+    const requests: string[] = [];
+    granted.doc.documentElement = {
+      requestFullscreen: async () => {
+        requests.push('granted');
+        granted.doc.fullscreenElement = {};
+        granted.fire(granted.doc, 'fullscreenchange');
+      },
+    };
+    granted.monitor.start();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(requests).toEqual(['granted']);
+    expect(granted.summary()).toEqual([]);
+
+    const refused = setUp();
+    refused.doc.fullscreenElement = null;
+    refused.doc.documentElement = { requestFullscreen: () => Promise.reject(new TypeError('no user gesture')) };
+    refused.monitor.start();
+    expect(refused.summary()).toEqual([]);
+    await new Promise((done) => setTimeout(done, 0));
+    expect(refused.summary()).toEqual(['fullscreen-left:start']);
+  });
+
+  it('takes the candidate back to fullscreen on their next click or key, but not on Escape', async () => {
+    const { doc, win, monitor, summary, fire } = setUp();
+    const requests: string[] = [];
+    doc.documentElement = {
+      requestFullscreen: async () => {
+        requests.push('asked');
+        doc.fullscreenElement = {};
+        fire(doc, 'fullscreenchange');
+      },
+    };
+    monitor.start();
+    doc.fullscreenElement = null;
+    fire(doc, 'fullscreenchange');
+    fire(win, 'keydown', { key: 'Escape', code: 'Escape' });
+    expect(requests).toEqual([]);
+    fire(win, 'pointerdown');
+    await new Promise((done) => setTimeout(done, 0));
+    expect(requests).toEqual(['asked']);
+    expect(summary()).toEqual(['fullscreen-left:start', 'fullscreen-left:end']);
+    // In fullscreen, clicks ask for nothing.
+    fire(win, 'pointerdown');
+    fire(win, 'keydown', { key: 'a', code: 'KeyA' });
+    expect(requests).toEqual(['asked']);
+  });
+
+  it('never asks for fullscreen when the policy does not require it', () => {
+    const { doc, win, monitor, fire } = setUp({ ...DEFAULT_BROWSER_MONITOR_POLICY, isFullscreenRequired: false });
+    let asked = 0;
+    doc.fullscreenElement = null;
+    doc.documentElement = { requestFullscreen: async () => void asked++ };
+    monitor.start();
+    fire(win, 'pointerdown');
+    expect(asked).toBe(0);
   });
 
   it('blocks and reports forbidden hotkeys, and lets other keys be', () => {

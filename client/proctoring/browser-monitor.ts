@@ -6,6 +6,11 @@
  * an end, one-off acts are `instant`. Blocked acts are prevented where the
  * browser allows it and always reported.
  *
+ * When fullscreen is required the monitor also asks for it: at start (the
+ * candidate's click on "start" still counts as a user gesture) and on the
+ * candidate's next click or key after leaving it, so the way back is one click.
+ * A start outside fullscreen is reported only once the first request has failed.
+ *
  * The window and document are passed in, so the logic runs against any
  * EventTarget (the unit test uses plain ones).
  */
@@ -75,6 +80,8 @@ export interface MonitoredDocument extends EventTarget {
   visibilityState: string;
   fullscreenElement: unknown;
   hasFocus(): boolean;
+  /** Browsers refuse the request without a recent user gesture. */
+  documentElement?: { requestFullscreen?(): Promise<void> } | null;
 }
 
 export interface BrowserMonitorOptions {
@@ -137,7 +144,19 @@ export function createBrowserMonitor(options: BrowserMonitorOptions): BrowserMon
   }
 
   function checkFullscreen(): void {
-    if (policy.isFullscreenRequired) setCondition('fullscreen-left', !doc.fullscreenElement);
+    if (policy.isFullscreenRequired && removers.length > 0) setCondition('fullscreen-left', !doc.fullscreenElement);
+  }
+
+  const canAskForFullscreen = () => policy.isFullscreenRequired && !doc.fullscreenElement && typeof doc.documentElement?.requestFullscreen === 'function';
+
+  /** Asks for fullscreen if it is required and not in force; settles once the browser has answered. */
+  async function enterFullscreen(): Promise<void> {
+    if (!canAskForFullscreen()) return;
+    try {
+      await doc.documentElement!.requestFullscreen!();
+    } catch {
+      // no user gesture, or the browser forbids it: the fullscreen-left condition says so
+    }
   }
 
   return {
@@ -159,7 +178,10 @@ export function createBrowserMonitor(options: BrowserMonitorOptions): BrowserMon
       });
       listen(doc, 'visibilitychange', () => setCondition('tab-hidden', doc.visibilityState === 'hidden'));
       listen(doc, 'fullscreenchange', checkFullscreen);
+      // The candidate's next gesture after leaving fullscreen takes them back.
+      listen(win, 'pointerdown', () => void enterFullscreen());
       listen(win, 'keydown', (event) => {
+        if ((event as KeyboardEvent).key !== 'Escape') void enterFullscreen();
         const action = classifyHotkey(event as KeyboardEvent);
         if (!action) return;
         block(event);
@@ -186,7 +208,8 @@ export function createBrowserMonitor(options: BrowserMonitorOptions): BrowserMon
 
       if (!doc.hasFocus()) setCondition('focus-lost', true);
       if (doc.visibilityState === 'hidden') setCondition('tab-hidden', true);
-      checkFullscreen();
+      if (canAskForFullscreen()) void enterFullscreen().finally(checkFullscreen);
+      else checkFullscreen();
       checkScreens();
       checkZoom();
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  analysisSize,
   createFaceWorkerClient,
   DEFAULT_IDENTITY_PHOTO_POLICY,
   estimateYaw,
@@ -41,6 +42,18 @@ describe('estimateYaw', () => {
   it('gives null without the ear keypoints or for a profile', () => {
     expect(estimateYaw(headKeypoints(10).slice(0, 4))).toBeNull();
     expect(estimateYaw(headKeypoints(95))).toBeNull();
+  });
+});
+
+describe('analysisSize', () => {
+  it('scales a frame down to the analysis width, keeping its aspect ratio', () => {
+    expect(analysisSize({ width: 640, height: 480 }, 320)).toEqual({ width: 320, height: 240 });
+    expect(analysisSize({ width: 1280, height: 720 }, 320)).toEqual({ width: 320, height: 180 });
+  });
+
+  it('never scales a frame up, and keeps it whole without a width', () => {
+    expect(analysisSize({ width: 160, height: 120 }, 320)).toEqual({ width: 160, height: 120 });
+    expect(analysisSize({ width: 640, height: 480 }, null)).toEqual({ width: 640, height: 480 });
   });
 });
 
@@ -120,7 +133,7 @@ describe('createFaceWorkerClient', () => {
   const sampleFor = (init: FaceWorkerRequest | undefined) => (request: FaceWorkerRequest): FaceWorkerReply | null => {
     if (request.type === 'init') return { type: 'ready' };
     const model = init?.type === 'init' ? init.model : 'short';
-    return { type: 'sample', id: request.id, sample: { faces: [], model, luma: request.timestampMs, frameWidth: 320, frameHeight: 240, workerMs: 1 } };
+    return { type: 'sample', id: request.id, sample: { faces: [], model, luma: request.timestampMs, frameWidth: 320, frameHeight: 240, workerMs: 1, detectMs: 1 } };
   };
 
   it('starts one worker per model and routes each frame to its model', async () => {

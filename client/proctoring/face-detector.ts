@@ -207,8 +207,10 @@ export interface FaceSample extends FaceDetection {
   luma: number;
   frameWidth: number;
   frameHeight: number;
-  /** Time the worker spent on the frame (detection and luma). */
+  /** Time the worker spent on the frame (scaling, detection and luma). */
   workerMs: number;
+  /** Of that, the detector's own time on the analysis-size frame. */
+  detectMs: number;
 }
 
 /** A frame handed to a worker (transferred, so the sender must not use it again). */
@@ -217,6 +219,15 @@ export type CameraFrame = ImageBitmap | VideoFrame;
 /** Pixel size of a camera frame. */
 export function frameSize(frame: CameraFrame): { width: number; height: number } {
   return 'displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : { width: frame.width, height: frame.height };
+}
+
+/**
+ * The size a frame is analysed at: scaled down to `analysisWidth` keeping its
+ * aspect ratio, never up; the frame's own size without a width.
+ */
+export function analysisSize(size: { width: number; height: number }, analysisWidth: number | null): { width: number; height: number } {
+  if (analysisWidth === null || size.width <= analysisWidth) return { width: Math.max(1, size.width), height: Math.max(1, size.height) };
+  return { width: analysisWidth, height: Math.max(1, Math.round((size.height * analysisWidth) / size.width)) };
 }
 
 export type FaceWorkerRequest =

@@ -3,8 +3,12 @@
  * analysis can stall the exam page. Each worker runs one model (tasks-vision
  * loads its wasm module once per worker). Speaks FaceWorkerRequest and
  * FaceWorkerReply (see face-detector.ts); drive it with `createFaceWorkerClient`.
+ *
+ * Per frame it allocates nothing of its own: the camera frame is drawn, scaled
+ * to the analysis size, into one canvas kept for the worker's life, which both
+ * the detector and the luma read take their pixels from.
  */
-import { createFaceDetector, frameSize, meanLuma, type FaceModel, type FaceWorkerReply, type FaceWorkerRequest, type ProctoringFaceDetector } from './face-detector';
+import { analysisSize, createFaceDetector, frameSize, meanLuma, type FaceModel, type FaceWorkerReply, type FaceWorkerRequest, type ProctoringFaceDetector } from './face-detector';
 
 const scope = self as unknown as {
   postMessage(message: FaceWorkerReply): void;
@@ -14,6 +18,9 @@ const scope = self as unknown as {
 let detector: ProctoringFaceDetector | null = null;
 let model: FaceModel = 'short';
 let analysisWidth: number | null = null;
+/** The frame at the analysis size; resized only when the camera's size changes. */
+const analysisCanvas = new OffscreenCanvas(1, 1);
+const analysisContext = analysisCanvas.getContext('2d', { alpha: false });
 // Luma is read from a tiny copy of the frame: cheap, and plenty for "is the camera dark".
 const lumaCanvas = new OffscreenCanvas(32, 24);
 const lumaContext = lumaCanvas.getContext('2d', { willReadFrequently: true });
@@ -33,29 +40,29 @@ scope.addEventListener('message', async ({ data }) => {
     return;
   }
   const { id, frame, timestampMs } = data;
-  let scaled: ImageBitmap | null = null;
   try {
     if (!detector) throw new Error('face worker got a frame before its model loaded');
+    if (!analysisContext || !lumaContext) throw new Error('face worker has no 2D canvas');
     const started = performance.now();
-    const { width } = frameSize(frame);
-    // Scaling once here (keeping the aspect ratio) makes both the detector's upload and the luma read cheaper.
-    if (analysisWidth !== null && width > analysisWidth) {
-      scaled = await createImageBitmap(frame, { resizeWidth: analysisWidth, resizeQuality: 'low' });
+    const size = analysisSize(frameSize(frame), analysisWidth);
+    if (analysisCanvas.width !== size.width || analysisCanvas.height !== size.height) {
+      analysisCanvas.width = size.width;
+      analysisCanvas.height = size.height;
     }
-    const image = scaled ?? frame;
-    const found = detector.detect(image, timestampMs);
-    let luma = 0;
-    if (lumaContext) {
-      lumaContext.drawImage(image, 0, 0, lumaCanvas.width, lumaCanvas.height);
-      luma = meanLuma(lumaContext.getImageData(0, 0, lumaCanvas.width, lumaCanvas.height));
-    }
-    const analysed = frameSize(image); // the boxes are in its pixels
-    const sample = { ...found, model, luma, frameWidth: analysed.width, frameHeight: analysed.height, workerMs: performance.now() - started };
+    // Scaling once here makes both the detector's upload and the luma read cheaper.
+    analysisContext.drawImage(frame, 0, 0, size.width, size.height);
+    frame.close();
+    const detectStarted = performance.now();
+    const found = detector.detect(analysisCanvas, timestampMs);
+    const detectMs = performance.now() - detectStarted;
+    lumaContext.drawImage(analysisCanvas, 0, 0, lumaCanvas.width, lumaCanvas.height);
+    const luma = meanLuma(lumaContext.getImageData(0, 0, lumaCanvas.width, lumaCanvas.height));
+    // The boxes are in the analysed frame's pixels.
+    const sample = { ...found, model, luma, frameWidth: size.width, frameHeight: size.height, workerMs: performance.now() - started, detectMs };
     scope.postMessage({ type: 'sample', id, sample });
   } catch (error) {
     scope.postMessage({ type: 'error', id, message: describe(error) });
   } finally {
     frame.close();
-    scaled?.close();
   }
 });

@@ -105,6 +105,9 @@ const kk: Record<string, Message> = {
   'proct.kind.monitor-failed': 'бақылау тоқтады',
 };
 
+/** The proctoring texts by language. */
+export const PROCTORING_MESSAGES = { en, ru, kk } as const;
+
 let isInstalled = false;
 
 /** Adds the proctoring texts to the shared catalogues (once). */

@@ -119,7 +119,7 @@ export class InsightService {
         signedRoot: row.signedHead?.root ?? null,
         signedAt: row.signedHead?.at ?? null,
         isHeadMatched: row.isHeadMatched,
-        headState: headStateOf(row.isHeadMatched, held, attested),
+        headState: headStateOf(row.isHeadMatched === true, held, attested),
         devices: counts.map((c) => {
           const head = heads.find((h) => h.deviceId === c.deviceId && h.epoch === c.epoch);
           const ackedSeq = head?.ackedSeq ?? 0;

@@ -1,11 +1,13 @@
 /**
  * The browser monitor in real Chromium, driven by real input: forbidden
- * hotkeys and the context menu are blocked and reported, a reload is
- * reported, ordinary typing is left alone. (Headless Chromium never hides a
- * tab or moves focus, so those stay with the unit test.)
+ * hotkeys and the context menu are blocked and reported, fullscreen is
+ * entered, left and re-entered, a reload is reported, ordinary typing is
+ * left alone. (Headless Chromium never hides a
+ * tab or moves focus, so those stay with the unit test.) No request leaves the
+ * page's origin.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFacePage, startFacePageServer, type FacePage, type FacePageServer } from '../support/face-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { offOriginRequests, openFacePage, startFacePageServer, TWO_SCREENS_ARGS, type FacePage, type FacePageServer } from '../support/face-harness';
 
 let server: FacePageServer;
 let facePage: FacePage;
@@ -13,6 +15,10 @@ let facePage: FacePage;
 beforeAll(async () => {
   server = await startFacePageServer();
   facePage = await openFacePage(server.origin);
+});
+
+afterEach(() => {
+  expect(offOriginRequests(facePage.requests, server.origin)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -61,11 +67,65 @@ describe('browser monitor in Chromium', () => {
     ]);
   });
 
+  it('takes the page to fullscreen when required, reports leaving it, and one click brings it back', async () => {
+    const { page } = facePage;
+    await page.evaluate(() => {
+      window.faceHarness.stopBrowserMonitor();
+      window.faceHarness.browserSignals.length = 0;
+      document.body.innerHTML = '<button id="start">start</button>';
+      // As on the wait page: the candidate's click on "start", and the exam screen a moment later.
+      document.getElementById('start')!.addEventListener('click', () => setTimeout(() => window.faceHarness.startBrowserMonitor({ isFullscreenRequired: true }), 500));
+    });
+    await page.click('#start');
+    await page.waitForFunction(() => document.fullscreenElement !== null);
+    expect(await signals()).toEqual([]);
+    await page.evaluate(() => document.exitFullscreen());
+    await page.waitForFunction(() => window.faceHarness.browserSignals.length > 0);
+    await page.mouse.click(10, 10);
+    await page.waitForFunction(() => document.fullscreenElement !== null && window.faceHarness.browserSignals.length > 1);
+    expect((await signals()).map((s) => `${s.kind}:${s.phase}`)).toEqual(['fullscreen-left:start', 'fullscreen-left:end']);
+    await page.evaluate(() => window.faceHarness.stopBrowserMonitor());
+  });
+
   it('reports a reload once the page starts again', async () => {
     const { page } = facePage;
     await page.reload();
     await page.waitForFunction(() => 'faceHarness' in window);
     await page.evaluate(() => window.faceHarness.startBrowserMonitor());
     expect(await signals()).toContainEqual({ kind: 'reload', phase: 'instant', detail: { navigationType: 'reload' } });
+  });
+});
+
+describe('browser monitor on a PC with two screens', () => {
+  let twoScreens: FacePage;
+
+  beforeAll(async () => {
+    twoScreens = await openFacePage(server.origin, { args: TWO_SCREENS_ARGS });
+  });
+
+  afterAll(async () => {
+    expect(offOriginRequests(twoScreens.requests, server.origin)).toEqual([]);
+    await twoScreens?.close();
+  });
+
+  const kinds = () => twoScreens.page.evaluate(() => window.faceHarness.browserSignals.map((s) => `${s.kind}:${s.phase}`));
+
+  it('reports the second screen (screen.isExtended) at start', async () => {
+    expect(await twoScreens.page.evaluate(() => (screen as Screen & { isExtended?: boolean }).isExtended)).toBe(true);
+    await twoScreens.page.evaluate(() => window.faceHarness.startBrowserMonitor());
+    expect(await kinds()).toEqual(['second-screen:start']);
+  });
+
+  it('reports a pinch zoom until it is undone', async () => {
+    const cdp = await twoScreens.page.context().newCDPSession(twoScreens.page);
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 2 });
+    await twoScreens.page.waitForFunction(() => window.faceHarness.browserSignals.some((s) => s.kind === 'zoom-changed'));
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 1 });
+    await twoScreens.page.waitForFunction(() => window.faceHarness.browserSignals.filter((s) => s.kind === 'zoom-changed').length === 2);
+    const zoom = await twoScreens.page.evaluate(() => window.faceHarness.browserSignals.filter((s) => s.kind === 'zoom-changed').map((s) => ({ phase: s.phase, detail: s.detail })));
+    expect(zoom).toEqual([
+      { phase: 'start', detail: { pageZoom: 1, pinchZoom: 2 } },
+      { phase: 'end', detail: { pageZoom: 1, pinchZoom: 1 } },
+    ]);
   });
 });

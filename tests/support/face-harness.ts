@@ -100,9 +100,9 @@ export interface FacePage {
   close(): Promise<void>;
 }
 
-/** Opens the test page; `cameraFile` (a .y4m) becomes the fake camera. */
-export async function openFacePage(origin: string, options: { cameraFile?: string } = {}): Promise<FacePage> {
-  const args = [...CHROMIUM_ARGS];
+/** Opens the test page; `cameraFile` (a .y4m) becomes the fake camera; `args` are more Chromium flags. */
+export async function openFacePage(origin: string, options: { cameraFile?: string; args?: string[] } = {}): Promise<FacePage> {
+  const args = [...CHROMIUM_ARGS, ...(options.args ?? [])];
   if (options.cameraFile) {
     args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${options.cameraFile}`);
   }
@@ -162,7 +162,41 @@ export async function measureAccuracy(page: Page): Promise<AccuracyRow[]> {
   return rows;
 }
 
+/** Chromium flags for a PC with a second screen to the right of the first (headless Chromium's `--screen-info`). */
+export const TWO_SCREENS_ARGS = ['--screen-info={0,0 1366x768}{1366,0 1366x768}'];
+
 /** Requests that left the page's origin. */
 export function offOriginRequests(requests: string[], origin: string): string[] {
   return requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'));
+}
+
+/** Where a page or worker tried to connect, and what stopped it. */
+export interface RefusedConnection {
+  /** The fetch failed. */
+  isRefused: boolean;
+  /** The CSP directive the browser reported as violated, if it reported one. */
+  violatedDirective: string | null;
+}
+
+/**
+ * Makes the page (or one of its workers) fetch from another origin, as a
+ * library's telemetry would. The address is a closed port on this machine, so
+ * nothing leaves it even if the CSP let the request through; a CSP that works
+ * refuses it before any request exists (the request log must stay clean).
+ */
+export function tryOffOriginFetch(target: { evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> }): Promise<RefusedConnection> {
+  return target.evaluate(async (url: string) => {
+    let violatedDirective: string | null = null;
+    const onViolation = (event: Event) => (violatedDirective = (event as SecurityPolicyViolationEvent).effectiveDirective);
+    globalThis.addEventListener('securitypolicyviolation', onViolation);
+    let isRefused = false;
+    try {
+      await fetch(url, { method: 'POST', body: 'usage log' });
+    } catch {
+      isRefused = true;
+    }
+    await new Promise((done) => setTimeout(done, 100));
+    globalThis.removeEventListener('securitypolicyviolation', onViolation);
+    return { isRefused, violatedDirective };
+  }, 'http://127.0.0.1:9/telemetry');
 }

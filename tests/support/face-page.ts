@@ -6,7 +6,7 @@
  */
 import { captureEvidenceThumbnail, createFaceDetector, createFaceWorkerClient, estimateYaw, judgeIdentityPhoto, meanLuma, startFaceSampling, type IdentityPhotoVerdict, type FaceModel, type FaceSample, type FaceWorkerClient, type ProctoringFaceDetector } from '../../client/proctoring/face-detector';
 import { createBrowserMonitor, DEFAULT_BROWSER_MONITOR_POLICY, type BrowserMonitor, type BrowserSignal } from '../../client/proctoring/browser-monitor';
-import { createFaceMonitor, DEFAULT_PROCTORING_POLICY, modelForSample, type FaceMonitor, type FaceViolationSignal } from '../../client/proctoring/face-monitor';
+import { createFaceMonitor, DEFAULT_PROCTORING_POLICY, modelForSample, type FaceMonitor, type FaceViolationSignal, type ProctoringPolicy } from '../../client/proctoring/face-monitor';
 
 const detectors = new Map<FaceModel, ProctoringFaceDetector>();
 const longTasks: number[] = [];
@@ -61,12 +61,15 @@ interface MonitorRun {
   /** CPU time per sample, main thread and worker together. */
   msPerSample: number;
   mainThreadMsPerSample: number;
-  longestTaskMs: number;
   faceCounts: number[];
   /** Model of each sample, matching `faceCounts`. */
   models: FaceModel[];
   signals: FaceViolationSignal[];
   errors: string[];
+  /** Worker time of each sample (scaling, detection, luma), matching `faceCounts`. */
+  workerMs: number[];
+  /** Of that, the detector's own time, matching `faceCounts`. */
+  detectMs: number[];
 }
 
 let faceWorkers: Promise<FaceWorkerClient> | null = null;
@@ -79,8 +82,7 @@ function faceWorkerClient(): Promise<FaceWorkerClient> {
 }
 
 /** Detection and luma on the main thread, the simplest thing a page could do: kept to show what the workers save. */
-async function mainThreadLoop(video: HTMLVideoElement, monitor: FaceMonitor, durationMs: number, record: (sample: FaceSample, mainThreadMs: number) => void): Promise<void> {
-  const policy = DEFAULT_PROCTORING_POLICY;
+async function mainThreadLoop(video: HTMLVideoElement, monitor: FaceMonitor, policy: ProctoringPolicy, durationMs: number, record: (sample: FaceSample, mainThreadMs: number) => void): Promise<void> {
   const thumbnail = document.createElement('canvas');
   thumbnail.width = 32;
   thumbnail.height = 24;
@@ -95,7 +97,7 @@ async function mainThreadLoop(video: HTMLVideoElement, monitor: FaceMonitor, dur
     const luma = meanLuma(context.getImageData(0, 0, 32, 24));
     const [first] = found.faces;
     monitor.observe({ timestampMs: now, faceCount: found.faces.length, yawDegrees: first ? estimateYaw(first.keypoints) : null, luma, isCameraAlive: true, model });
-    record({ ...found, model, luma, frameWidth: video.videoWidth, frameHeight: video.videoHeight, workerMs: 0 }, performance.now() - now);
+    record({ ...found, model, luma, frameWidth: video.videoWidth, frameHeight: video.videoHeight, workerMs: 0, detectMs: 0 }, performance.now() - now);
     await new Promise((r) => setTimeout(r, Math.max(0, now + policy.sampleIntervalMs - performance.now())));
   }
 }
@@ -104,9 +106,11 @@ let browserMonitor: BrowserMonitor | null = null;
 
 const harness = {
   browserSignals: [] as BrowserSignal[],
-  /** Starts the browser monitor (fullscreen not required: headless pages cannot enter it). */
-  startBrowserMonitor(): void {
-    browserMonitor = createBrowserMonitor({ onSignal: (signal) => harness.browserSignals.push(signal), policy: { ...DEFAULT_BROWSER_MONITOR_POLICY, isFullscreenRequired: false } });
+  /** Starts the browser monitor; fullscreen is required only when asked (entering it needs a user gesture first). */
+  startBrowserMonitor(options: { isFullscreenRequired?: boolean } = {}): void {
+    browserMonitor?.stop();
+    const policy = { ...DEFAULT_BROWSER_MONITOR_POLICY, isFullscreenRequired: options.isFullscreenRequired ?? false };
+    browserMonitor = createBrowserMonitor({ onSignal: (signal) => harness.browserSignals.push(signal), policy });
     browserMonitor.start();
   },
   stopBrowserMonitor(): void {
@@ -116,9 +120,20 @@ const harness = {
     for (const model of models) await detector(model);
     if (options.withWorkers) await faceWorkerClient();
   },
-  /** Faces found in a photo at its own size. */
-  async countFaces(model: FaceModel, url: string): Promise<{ count: number; yaws: (number | null)[]; scores: number[] }> {
-    const found = (await detector(model)).detect(await loadImage(url), ++clock);
+  /** Faces found in a photo at its own size (or its mirror image), with the yaw of each. */
+  async countFaces(model: FaceModel, url: string, options: { isMirrored?: boolean } = {}): Promise<{ count: number; yaws: (number | null)[]; scores: number[] }> {
+    const image = await loadImage(url);
+    let source: HTMLImageElement | HTMLCanvasElement = image;
+    if (options.isMirrored) {
+      // The same person with the head turned the other way.
+      source = document.createElement('canvas');
+      source.width = image.naturalWidth;
+      source.height = image.naturalHeight;
+      const context = source.getContext('2d')!;
+      context.scale(-1, 1);
+      context.drawImage(image, -image.naturalWidth, 0);
+    }
+    const found = (await detector(model)).detect(source, ++clock);
     return { count: found.faces.length, yaws: found.faces.map((f) => estimateYaw(f.keypoints)), scores: found.faces.map((f) => f.score) };
   },
   /** Milliseconds per detect() on the photo letterboxed to width×height, after warm-up. */
@@ -169,7 +184,10 @@ const harness = {
     await new Promise((r) => setTimeout(r, ms));
     for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
   },
-  /** Longest main-thread task seen so far, e.g. while the models loaded. */
+  /**
+   * Longest main-thread task over 50 ms seen so far ('longtask' entries), e.g. while the
+   * models loaded on this page; shorter tasks need a trace (main-thread-trace.ts).
+   */
   longestTaskMs(): number {
     return Math.max(0, ...longTasks);
   },
@@ -190,27 +208,28 @@ const harness = {
     return { count: found.faces.length, luma, ...size };
   },
   /**
-   * Runs the face monitor on the camera for `durationMs` at the policy's rate,
-   * as an exam page would: with the app's sampling loop and face workers, or
-   * (for comparison) detecting on the main thread. Reports the longest
-   * main-thread task and the cost per sample (main thread + worker).
+   * Runs the face monitor on the camera for `durationMs` at the policy's rate (the
+   * monitor's defaults unless a package's policy is passed), as an exam page would:
+   * with the app's sampling loop and face workers, or (for comparison) detecting on
+   * the main thread. Reports what each sample found and cost (main thread + worker);
+   * trace the call (main-thread-trace.ts) for the main thread's tasks.
    */
-  async runMonitor(durationMs: number, where: 'main' | 'worker'): Promise<MonitorRun> {
-    const policy = DEFAULT_PROCTORING_POLICY;
+  async runMonitor(durationMs: number, where: 'main' | 'worker', policy: ProctoringPolicy = DEFAULT_PROCTORING_POLICY): Promise<MonitorRun> {
     const video = await startCamera();
     const signals: FaceViolationSignal[] = [];
     const monitor = createFaceMonitor(policy, (signal) => signals.push(signal));
-    const run: MonitorRun = { samples: 0, msPerSample: 0, mainThreadMsPerSample: 0, longestTaskMs: 0, faceCounts: [], models: [], signals, errors: [] };
+    const run: MonitorRun = { samples: 0, msPerSample: 0, mainThreadMsPerSample: 0, faceCounts: [], models: [], signals, errors: [], workerMs: [], detectMs: [] };
     let mainMs = 0;
     let workerMs = 0;
     const record = (sample: FaceSample, mainThreadMs: number) => {
       run.samples++;
       run.faceCounts.push(sample.faces.length);
       run.models.push(sample.model);
+      run.workerMs.push(sample.workerMs);
+      run.detectMs.push(sample.detectMs);
       mainMs += mainThreadMs;
       workerMs += sample.workerMs;
     };
-    longTasks.length = 0;
     if (where === 'worker') {
       const workers = await faceWorkerClient();
       const sampling = startFaceSampling({
@@ -225,13 +244,11 @@ const harness = {
       await new Promise((r) => setTimeout(r, durationMs));
       await sampling.stop();
     } else {
-      await mainThreadLoop(video, monitor, durationMs, record);
+      await mainThreadLoop(video, monitor, policy, durationMs, record);
     }
     for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
-    await new Promise((r) => setTimeout(r, 100)); // let the observer deliver the last entries
     run.mainThreadMsPerSample = mainMs / Math.max(1, run.samples);
     run.msPerSample = (mainMs + workerMs) / Math.max(1, run.samples);
-    run.longestTaskMs = Math.max(0, ...longTasks);
     return run;
   },
 };

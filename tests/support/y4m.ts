@@ -102,6 +102,27 @@ export function rgbaToI420(image: RgbaImage): { y: Uint8Array; u: Uint8Array; v:
   return { y, u, v };
 }
 
+/**
+ * `front` scaled to `height` pixels high and laid over `background` (letterboxed to
+ * `width`×`height` first) with its left edge at `left`: a candidate in front of a room.
+ */
+export function inFrontOf(front: RgbaImage, background: RgbaImage, options: { left: number; height: number; width?: number; frameHeight?: number }): RgbaImage {
+  const frame = letterbox(background, options.width ?? 640, options.frameHeight ?? 480);
+  const scaledWidth = Math.round((front.width * options.height) / front.height);
+  const person = letterbox(front, scaledWidth, options.height);
+  const top = frame.height - person.height;
+  for (let y = 0; y < person.height; y++) {
+    for (let x = 0; x < person.width; x++) {
+      const fx = options.left + x;
+      if (fx < 0 || fx >= frame.width) continue;
+      const o = ((top + y) * frame.width + fx) * 4;
+      const i = (y * person.width + x) * 4;
+      frame.data.set(person.data.subarray(i, i + 4), o);
+    }
+  }
+  return frame;
+}
+
 /** The image with every channel scaled by `factor` (0.1 = a room with the lights off). */
 export function dim(image: RgbaImage, factor: number): RgbaImage {
   const data = image.data.map((value, i) => (i % 4 === 3 ? value : Math.min(255, Math.round(value * factor))));

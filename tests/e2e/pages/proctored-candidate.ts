@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import type { ChainedEvent } from '../../../sync/events';
 import { CITIZENSHIP_SESSION_ID } from '../../../hub/demo/index';
 import { launchBrowser, newDesktopContext, recordRequests, type RequestLog } from '../../support/browser';
@@ -16,9 +16,9 @@ import { writeFilmAsY4m } from '../../support/y4m';
 import { CandidatePage } from './candidate-page';
 import { demoCandidates, demoProctorFor, ProctorTablet, venueEventsOf, type DemoVenue } from './demo-venue';
 
-/** Chromium whose camera shows `cameraFile`; with `isCameraDenied` the page is refused the camera. */
-export function launchWithCamera(cameraFile: string | null, options: { isCameraDenied?: boolean } = {}): Promise<Browser> {
-  const camera = ['--use-fake-device-for-media-stream', ...(cameraFile ? [`--use-file-for-fake-video-capture=${cameraFile}`] : [])];
+/** Chromium whose camera shows `cameraFile`; with `isCameraDenied` the page is refused the camera; `args` are more flags. */
+export function launchWithCamera(cameraFile: string | null, options: { isCameraDenied?: boolean; args?: string[] } = {}): Promise<Browser> {
+  const camera = ['--use-fake-device-for-media-stream', ...(cameraFile ? [`--use-file-for-fake-video-capture=${cameraFile}`] : []), ...(options.args ?? [])];
   return launchBrowser(options.isCameraDenied ? [...camera, '--deny-permission-prompts'] : ['--use-fake-ui-for-media-stream', ...camera]);
 }
 
@@ -60,12 +60,22 @@ export interface ProctoredSession {
   authorise(): Promise<void>;
 }
 
-/** Opens a fresh context for demo candidate `index` and signs in up to the wait page. */
-export async function signInCandidate(world: DemoVenue, browser: Browser, index: number): Promise<ProctoredSession> {
+/**
+ * Opens a fresh context for demo candidate `index` and signs in up to the wait page.
+ * `options.contextOptions` and `options.beforeOpen` (e.g. a route that breaks a file)
+ * shape the PC before the first page loads.
+ */
+export async function signInCandidate(
+  world: DemoVenue,
+  browser: Browser,
+  index: number,
+  options: { contextOptions?: BrowserContextOptions; beforeOpen?: (context: BrowserContext) => Promise<void> } = {},
+): Promise<ProctoredSession> {
   const credential = demoCandidates()[index];
   if (!credential) throw new Error(`no demo candidate ${index}`);
   const attemptId = `${CITIZENSHIP_SESSION_ID}.${credential.candidateId}`;
-  const context = await newDesktopContext(browser, { locale: 'ru-RU' });
+  const context = await newDesktopContext(browser, { locale: 'ru-RU', ...options.contextOptions });
+  await options.beforeOpen?.(context);
   const requests = recordRequests(context);
   // Long tasks on the main thread, from the first script on: the exam page is an SPA route of this one load.
   await context.addInitScript(() => {
