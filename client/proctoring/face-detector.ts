@@ -361,6 +361,35 @@ export interface FaceSamplingOptions {
   /** A sample that failed; if failures persist, the monitor's stale check reports the camera lost. */
   onError?: (error: unknown) => void;
   now?: () => number;
+  /**
+   * When the candidate last pressed a pointer or a key, on `now()`'s clock (null: never).
+   * Defaults to the page's own input events.
+   */
+  lastInputAt?: () => number | null;
+  /** How long after an input a due sample waits (default INPUT_QUIET_MS). */
+  inputQuietMs?: number;
+}
+
+/**
+ * A sample due this soon after the candidate's click or key press waits: saving what was
+ * just chosen goes first, detection does not compete with it for the PC's cores. A sample
+ * waits at most this long, so typing slows the monitor a little and never stops it.
+ */
+export const INPUT_QUIET_MS = 120;
+
+let lastPageInputAt: number | null = null;
+let isWatchingInput = false;
+
+/** The page's last pointer or key press (`performance.now()`), watched from the first call. */
+function pageLastInputAt(): number | null {
+  if (!isWatchingInput && typeof window !== 'undefined') {
+    isWatchingInput = true;
+    const note = () => {
+      lastPageInputAt = performance.now();
+    };
+    for (const type of ['pointerdown', 'keydown'] as const) window.addEventListener(type, note, { capture: true, passive: true });
+  }
+  return lastPageInputAt;
 }
 
 function isCameraAlive(video: HTMLVideoElement): boolean {
@@ -411,15 +440,27 @@ export function startFaceSampling(options: FaceSamplingOptions): { stop(): Promi
     options.onSample?.(sample, mainThreadMs);
   }
 
+  const lastInputAt = options.lastInputAt ?? pageLastInputAt;
+  const inputQuietMs = options.inputQuietMs ?? INPUT_QUIET_MS;
+  lastInputAt();
+
   function schedule(delayMs: number): void {
-    timer = setTimeout(() => {
+    const dueAt = now() + delayMs;
+    const fire = () => {
       const startedAt = now();
+      const input = lastInputAt();
+      const quietAt = input === null ? startedAt : input + inputQuietMs;
+      if (quietAt > startedAt && startedAt - dueAt < inputQuietMs) {
+        timer = setTimeout(fire, Math.min(quietAt, dueAt + inputQuietMs) - startedAt);
+        return;
+      }
       running = sampleOnce()
         .catch((error: unknown) => options.onError?.(error))
         .finally(() => {
           if (!isStopped) schedule(Math.max(0, startedAt + policy.sampleIntervalMs - now()));
         });
-    }, delayMs);
+    };
+    timer = setTimeout(fire, delayMs);
   }
 
   schedule(0);
