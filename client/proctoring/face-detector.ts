@@ -362,20 +362,21 @@ export interface FaceSamplingOptions {
   onError?: (error: unknown) => void;
   now?: () => number;
   /**
-   * When the candidate last pressed a pointer or a key, on `now()`'s clock (null: never).
+   * When the candidate last pressed or released a pointer or pressed a key, on `now()`'s clock (null: never).
    * Defaults to the page's own input events.
    */
   lastInputAt?: () => number | null;
-  /** How long after an input a due sample waits (default INPUT_QUIET_MS). */
+  /** How long after an input a due sample waits at most (default INPUT_QUIET_MS). */
   inputQuietMs?: number;
 }
 
 /**
  * A sample due this soon after the candidate's click or key press waits: saving what was
- * just chosen goes first, detection does not compete with it for the PC's cores. A sample
- * waits at most this long, so typing slows the monitor a little and never stops it.
+ * just chosen (the commit, and usually the venue's receipt) goes first, and detection does
+ * not compete with it for the PC's cores. A sample waits at most this long, so typing slows
+ * the monitor a little and never stops it.
  */
-export const INPUT_QUIET_MS = 120;
+export const INPUT_QUIET_MS = 30;
 
 let lastPageInputAt: number | null = null;
 let isWatchingInput = false;
@@ -387,7 +388,8 @@ function pageLastInputAt(): number | null {
     const note = () => {
       lastPageInputAt = performance.now();
     };
-    for (const type of ['pointerdown', 'keydown'] as const) window.addEventListener(type, note, { capture: true, passive: true });
+    // A click saves on release: the release counts, not only the press.
+    for (const type of ['pointerdown', 'pointerup', 'keydown'] as const) window.addEventListener(type, note, { capture: true, passive: true });
   }
   return lastPageInputAt;
 }

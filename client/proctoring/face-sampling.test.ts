@@ -13,7 +13,7 @@ function samplingAt(times: number[], lastInputAt: () => number | null) {
     modelForSample: () => 'short',
     now: () => Date.now(),
     lastInputAt,
-    inputQuietMs: 120,
+    inputQuietMs: 30,
   });
 }
 
@@ -39,10 +39,10 @@ describe('startFaceSampling', () => {
     let input: number | null = null;
     const sampling = samplingAt(times, () => input);
     await vi.advanceTimersByTimeAsync(450);
-    input = 450; // a click 50 ms before the next sample
+    input = 490; // a click 10 ms before the next sample
     await vi.advanceTimersByTimeAsync(700);
     await sampling.stop();
-    expect(times).toEqual([0, 570, 1070]);
+    expect(times).toEqual([0, 520, 1020]);
   });
 
   it('puts a sample off by the quiet time at most, however fast the candidate types', async () => {
@@ -50,6 +50,6 @@ describe('startFaceSampling', () => {
     const sampling = samplingAt(times, () => Date.now());
     await vi.advanceTimersByTimeAsync(2100);
     await sampling.stop();
-    expect(times).toEqual([120, 740, 1360, 1980]);
+    expect(times).toEqual([30, 560, 1090, 1620]);
   });
 });
