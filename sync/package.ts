@@ -60,6 +60,23 @@ export type ResultPolicy = z.infer<typeof ResultPolicy>;
 /** One proctoring signal's on/off and threshold. */
 export const SignalPolicy = z.object({ isEnabled: z.boolean(), thresholdMs: z.number().int().nonnegative().max(600_000).default(0) });
 
+/**
+ * What makes an identity photo acceptable. The photo is taken before the package's
+ * key is released, so the device judges it first with these defaults and again
+ * against the package's own limits when the candidate starts.
+ */
+export const IdentityPhotoLimits = z.object({
+  /** Face box width as a share of the frame width, below which the candidate must come closer. */
+  minFaceWidthRatio: z.number().min(0.05).max(0.9).default(0.18),
+  /** Largest distance of the face centre from the frame centre, as a share of the frame size. */
+  maxCentreOffsetRatio: z.number().min(0.05).max(0.5).default(0.25),
+  /** Largest head yaw, in degrees, for a photo "face straight". */
+  maxYawDegrees: z.number().min(5).max(90).default(20),
+  /** Mean luma (0..255) below which the frame is too dark. */
+  minLuma: z.number().min(0).max(255).default(40),
+});
+export type IdentityPhotoLimits = z.infer<typeof IdentityPhotoLimits>;
+
 /** Proctoring thresholds and switches; no number lives in code. */
 export const ProctoringPolicy = z.object({
   isCameraRequired: z.boolean(),
@@ -68,6 +85,12 @@ export const ProctoringPolicy = z.object({
   fullRangeEvery: z.number().int().min(1).max(100).default(10),
   headTurnedYawDegrees: z.number().min(5).max(90).default(35),
   darkLumaBelow: z.number().min(0).max(255).default(40),
+  // The two fields below are optional in the type, so a package written before they
+  // existed still type-checks; parsing fills in their defaults all the same.
+  /** A page or pinch zoom further than this many percent from the start is a violation. */
+  zoomTolerancePercent: z.number().min(1).max(25).default(5).optional(),
+  /** The identity photo's limits, applied when the candidate starts. */
+  identityPhoto: IdentityPhotoLimits.prefault({}).optional(),
   /** Credibility weights per violation kind, per minute (the hub's review). */
   weights: z.partialRecord(ViolationKind, z.number().nonnegative().max(100)).default({}),
 });

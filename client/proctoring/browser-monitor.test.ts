@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ProctoringPolicy } from '../../sync/package';
 import { classifyHotkey, createBrowserMonitor, DEFAULT_BROWSER_MONITOR_POLICY, type BrowserSignal, type MonitoredDocument, type MonitoredWindow } from './browser-monitor';
+import { browserMonitorPolicy } from './policy';
 
 const key = (k: string, modifiers: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}, code = /^[a-z]$/i.test(k) ? `Key${k.toUpperCase()}` : k) => ({
   key: k,
@@ -227,6 +229,21 @@ describe('browser monitor', () => {
     win.visualViewport.scale = 1;
     fire(win.visualViewport, 'resize');
     expect(summary()).toEqual(['zoom-changed:start', 'zoom-changed:end', 'zoom-changed:start', 'zoom-changed:end']);
+  });
+
+  it("counts a zoom only beyond the package's tolerance", () => {
+    const packagePolicy = ProctoringPolicy.parse({ isCameraRequired: false, signals: {}, zoomTolerancePercent: 15 });
+    const { win, monitor, summary, fire } = setUp(browserMonitorPolicy(packagePolicy));
+    monitor.start();
+    // 10 % is over the default 5 % but under this package's 15 %.
+    win.devicePixelRatio = 1.1;
+    fire(win, 'resize');
+    win.visualViewport.scale = 0.9;
+    fire(win.visualViewport, 'resize');
+    expect(summary()).toEqual([]);
+    win.devicePixelRatio = 1.2;
+    fire(win, 'resize');
+    expect(summary()).toEqual(['zoom-changed:start']);
   });
 
   it('reports a second screen at start and when one is plugged in or out', () => {

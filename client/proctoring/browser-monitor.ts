@@ -41,7 +41,7 @@ export interface BrowserMonitorPolicy {
   isFullscreenRequired: boolean;
   /** preventDefault on forbidden hotkeys, clipboard events and the context menu. */
   isBlocking: boolean;
-  /** A page zoom or pinch zoom further than this from the start (0.05 = 5 %) counts. */
+  /** A page zoom or pinch zoom further than this from the start (0.05 = 5 %) counts; the package sets it (policy.ts). */
   zoomTolerance: number;
 }
 

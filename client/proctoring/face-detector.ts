@@ -160,6 +160,10 @@ export interface IdentityPhotoPolicy {
   minLuma: number;
 }
 
+/**
+ * The photo limits before the package's key is released, when the package's own
+ * `identityPhoto` cannot be read yet; equal to that schema's defaults (sync/package.ts).
+ */
 export const DEFAULT_IDENTITY_PHOTO_POLICY: IdentityPhotoPolicy = {
   minFaceWidthRatio: 0.18,
   maxCentreOffsetRatio: 0.25,

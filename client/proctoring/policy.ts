@@ -7,7 +7,8 @@
  */
 import type { ViolationKind } from '../../sync/events';
 import type { ProctoringPolicy as PackageProctoringPolicy } from '../../sync/package';
-import type { BrowserMonitorPolicy } from './browser-monitor';
+import { DEFAULT_BROWSER_MONITOR_POLICY, type BrowserMonitorPolicy } from './browser-monitor';
+import { DEFAULT_IDENTITY_PHOTO_POLICY, type IdentityPhotoPolicy } from './face-detector';
 import { DEFAULT_PROCTORING_POLICY, type HysteresisRule, type ProctoringPolicy } from './face-monitor';
 
 /** Below the trigger, a turned head must come back by this much before the violation ends. */
@@ -48,5 +49,12 @@ export function faceMonitorPolicy(policy: PackageProctoringPolicy): ProctoringPo
 
 /** The browser monitor's policy for a package. */
 export function browserMonitorPolicy(policy: PackageProctoringPolicy): BrowserMonitorPolicy {
-  return { isFullscreenRequired: signalOf(policy, 'fullscreen-left').isEnabled, isBlocking: true, zoomTolerance: 0.05 };
+  // A parsed package always has the field; the fallback serves an unparsed literal.
+  const zoomTolerance = policy.zoomTolerancePercent === undefined ? DEFAULT_BROWSER_MONITOR_POLICY.zoomTolerance : policy.zoomTolerancePercent / 100;
+  return { isFullscreenRequired: signalOf(policy, 'fullscreen-left').isEnabled, isBlocking: true, zoomTolerance };
+}
+
+/** The identity photo's limits for a package (the defaults before its key is released). */
+export function identityPhotoPolicy(policy: PackageProctoringPolicy): IdentityPhotoPolicy {
+  return { ...DEFAULT_IDENTITY_PHOTO_POLICY, ...policy.identityPhoto };
 }
