@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes, sha256, utf8ToBytes } from './sha256';
 
 /** A JSON value as canonical encoding accepts it: no undefined, no functions, finite numbers only. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

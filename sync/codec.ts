@@ -7,7 +7,7 @@
  * The result is UTF-8 JSON; the transport deflates it.
  */
 import { z } from 'zod';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from './sha256';
 import { canonicalJson, sha256Hex } from './canonical';
 import { EVENT_TYPES, EventPayloads, Hash, Id, type ChainedEvent, type EventType } from './events';
 import { SyncRefusal } from './refusals';

@@ -4,8 +4,7 @@
  * The hub proves "venue X attested N events with root R, and we hold exactly those"
  * with these roots, inclusion proofs and consistency proofs.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes, sha256 } from './sha256';
 
 /** Byte length of every hash in the tree. */
 export const MERKLE_HASH_LENGTH = 32;

@@ -5,8 +5,7 @@
  * proctor types the code. Pure WebCrypto (`globalThis.crypto.subtle`): the same code
  * seals at the hub and opens in the browser or at the venue.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes, sha256 } from './sha256';
 
 /** Why a sealed thing could not be opened. */
 export type SealFailure = 'bad-key' | 'bad-release-code' | 'corrupt-package';

@@ -39,7 +39,7 @@ import { CandidatePage } from '../e2e/pages/candidate-page';
 import { demoCandidates, demoProctorFor, ProctorTablet, startDemoVenue, type DemoVenue } from '../e2e/pages/demo-venue';
 import { FIXTURES_DIR } from '../support/face-harness';
 import { writeFilmAsY4m } from '../support/y4m';
-import { candidateProbeScript, writerProbeScript, type ProbeState, type WriterProbeState } from './candidate/probe';
+import { candidateProbeScript, type AppendSample, type ProbeState } from './candidate/probe';
 
 const WARM_UP_CLICKS = 20;
 const MEASURED_CLICKS = 300;
@@ -148,50 +148,17 @@ interface SaveFigures {
   clickToPost: number[];
   postToTransaction: number[];
   transaction: number[];
-  /** Inside the transaction: from its opening to the event row handed to IndexedDB (read, validate, hash). */
-  inTransactionWork: number[];
-  /** From the event row handed to IndexedDB to the strict commit. */
-  writeAndCommit: number[];
   beforeTransaction: number[];
   durabilities: string[];
   missed: number;
 }
 
-interface Append {
-  openedAt: number;
-  committedAt: number | null;
-  storedAt?: number | null;
-  seq: number | null;
-  type: string | null;
-  durability: string;
-}
-
-/** What the page and the device writer's worker recorded, on the shared clock (`timeOrigin`-based). */
-interface Recorded {
-  clicks: number[];
-  appends: Append[];
-  receipts: Array<{ at: number; ackedSeq: number }>;
-  shown: Array<{ at: number; state: string }>;
-  posted: number[];
-  clicksHandled: number[];
-}
-
-/** The page's probe moved onto the shared clock. */
-function pageRecorded(probe: Pick<ProbeState, 'clicksAbs' | 'appends' | 'receipts' | 'shown' | 'posted' | 'clicksHandled'>, timeOrigin: number): Recorded {
-  const shift = (at: number | null) => (at === null ? null : at + timeOrigin);
-  return {
-    clicks: probe.clicksAbs,
-    appends: probe.appends.map((a) => ({ ...a, openedAt: a.openedAt + timeOrigin, committedAt: shift(a.committedAt), storedAt: shift(a.storedAt) })),
-    receipts: probe.receipts.map((r) => ({ ...r, at: r.at + timeOrigin })),
-    shown: probe.shown,
-    posted: probe.posted,
-    clicksHandled: probe.clicksHandled,
-  };
-}
+/** What the page and the device writer's worker recorded (both on the shared clock). */
+type Recorded = Pick<ProbeState, 'clicks' | 'clicksHandled' | 'posted' | 'shown' | 'appends' | 'receipts'>;
 
 /** Pairs each measured click with the append it caused (in the writer's worker, or in the page), the receipt that covered it and the mark shown. */
 function pairSaves(recorded: Recorded, from: number): SaveFigures {
-  const figures: SaveFigures = { durable: [], ack: [], shown: [], clickDelivery: [], clickToPost: [], postToTransaction: [], transaction: [], inTransactionWork: [], writeAndCommit: [], beforeTransaction: [], durabilities: [], missed: 0 };
+  const figures: SaveFigures = { durable: [], ack: [], shown: [], clickDelivery: [], clickToPost: [], postToTransaction: [], transaction: [], beforeTransaction: [], durabilities: [], missed: 0 };
   for (let i = from; i < recorded.clicks.length; i++) {
     const clickAt = recorded.clicks[i]!;
     const nextClickAt = recorded.clicks[i + 1] ?? Infinity;
@@ -203,10 +170,6 @@ function pairSaves(recorded: Recorded, from: number): SaveFigures {
     }
     figures.durable.push(append.committedAt - clickAt);
     figures.transaction.push(append.committedAt - append.openedAt);
-    if (append.storedAt !== null && append.storedAt !== undefined) {
-      figures.inTransactionWork.push(append.storedAt - append.openedAt);
-      figures.writeAndCommit.push(append.committedAt - append.storedAt);
-    }
     figures.beforeTransaction.push(append.openedAt - clickAt);
     figures.durabilities.push(append.durability);
     const posted = recorded.posted.find((at) => at >= clickAt && at < nextClickAt);
@@ -357,9 +320,9 @@ async function offlineColdStart(userDataDir: string, cameraFile: string, origin:
     page.on('requestfailed', () => { servedBy.failed++; });
     const started = Date.now();
     await page.goto(`${origin}/exam`);
-    const isExamUp = await page.waitForFunction(() => window.__candidateProbe.examInteractiveAt !== null, undefined, { timeout: waitMs }).then(() => true, () => false);
+    const isExamUp = await page.waitForFunction(() => globalThis.__candidateProbe.examInteractiveAt !== null, undefined, { timeout: waitMs }).then(() => true, () => false);
     const wallMs = Date.now() - started;
-    const marks = await page.evaluate(() => ({ exam: window.__candidateProbe.examInteractiveAt, shell: window.__candidateProbe.shellReadyAt }));
+    const marks = await page.evaluate(() => ({ exam: globalThis.__candidateProbe.examInteractiveAt, shell: globalThis.__candidateProbe.shellReadyAt }));
     let isSavedOffline = false;
     if (isExamUp) {
       // Interactive means a choice is saved on this PC, offline.
@@ -374,22 +337,23 @@ async function offlineColdStart(userDataDir: string, cameraFile: string, origin:
 }
 
 /**
- * Waits until the click's answer is committed and acknowledged, wherever that happened:
- * the device writer's worker (its own push, or the page's outbox), else the page itself;
- * then until the page has stored the receipt (no transaction over `events` left open).
+ * Waits until the click's answer is committed and acknowledged, wherever that happened: the
+ * device writer's worker (its own push, or the page's outbox), else the page itself; then
+ * until the page has stored the receipt (no transaction over `events` left open).
  */
 async function waitForSave(page: Page, writer: Worker | null, clickIndex: number): Promise<boolean> {
-  if (!writer) return page.evaluate(([index, timeout]) => window.__candidateProbe.waitForAck(index, timeout), [clickIndex, ACK_TIMEOUT_MS] as const);
-  const clickAt = await page.evaluate((index) => window.__candidateProbe.clicksAbs[index] ?? Infinity, clickIndex);
-  const seq = await writer.evaluate(([after, timeout]) => (self as unknown as { __writerProbe: WriterProbeState }).__writerProbe.waitForCommit(after, timeout), [clickAt, ACK_TIMEOUT_MS] as const);
+  const clickAt = await page.evaluate((index) => globalThis.__candidateProbe.clicks[index] ?? Infinity, clickIndex);
+  // Both evaluate the same way; typed as one so that either can be asked.
+  const committer = (writer ?? page) as unknown as Worker;
+  const seq = await committer.evaluate(([after, timeout]) => globalThis.__candidateProbe.waitForCommit(after, timeout), [clickAt, ACK_TIMEOUT_MS] as const);
   if (seq === null) return false;
   const isAcked = await new Promise<boolean>((resolve) => {
-    let left = 2;
+    const places = (writer ? [writer, page] : [page]) as unknown as Worker[];
+    let left = places.length;
     const settle = (found: boolean) => (found ? resolve(true) : --left === 0 && resolve(false));
-    writer.evaluate(([at, timeout]) => (self as unknown as { __writerProbe: WriterProbeState }).__writerProbe.waitForReceipt(at, timeout), [seq, ACK_TIMEOUT_MS] as const).then(settle, () => settle(false));
-    page.evaluate(([at, timeout]) => window.__candidateProbe.waitForReceipt(at, timeout), [seq, ACK_TIMEOUT_MS] as const).then(settle, () => settle(false));
+    for (const place of places) place.evaluate(([at, timeout]) => globalThis.__candidateProbe.waitForReceipt(at, timeout), [seq, ACK_TIMEOUT_MS] as const).then(settle, () => settle(false));
   });
-  await page.waitForFunction(() => window.__candidateProbe.openEventTransactions === 0, undefined, { timeout: ACK_TIMEOUT_MS }).catch(() => undefined);
+  await page.evaluate((timeout) => globalThis.__candidateProbe.waitForQuiet(timeout), ACK_TIMEOUT_MS);
   return isAcked;
 }
 
@@ -425,14 +389,14 @@ export async function run(): Promise<Record<string, unknown>> {
       page.on('worker', (worker) => {
         if (!worker.url().includes('device-writer')) return;
         writer = worker;
-        writerReady = worker.evaluate(writerProbeScript());
+        writerReady = worker.evaluate(candidateProbeScript());
       });
       scripts = recordScripts(context, origin, () => phase);
       await reachExam(world, page);
       phase = 'exam';
       const onlineStarted = Date.now();
       await page.getByTestId('start-exam').click({ timeout: 30_000 });
-      await page.waitForFunction(() => window.__candidateProbe.examInteractiveAt !== null, undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => globalThis.__candidateProbe.examInteractiveAt !== null, undefined, { timeout: 30_000 });
       startExamMs = Date.now() - onlineStarted;
       await scripts.settled();
 
@@ -440,7 +404,7 @@ export async function run(): Promise<Record<string, unknown>> {
       // Let the start's own events reach the venue first.
       await page.waitForTimeout(500);
       await writerReady;
-      const firstClick = await page.evaluate(() => window.__candidateProbe.clicks.length);
+      const firstClick = await page.evaluate(() => globalThis.__candidateProbe.clicks.length);
       let timeouts = 0;
       for (let i = 0; i < WARM_UP_CLICKS + MEASURED_CLICKS; i++) {
         const option = options[i % options.length]!;
@@ -450,16 +414,15 @@ export async function run(): Promise<Record<string, unknown>> {
         // A candidate reads between clicks: the next click does not queue behind this one's receipt.
         await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
       }
-      const probe = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, clicksAbs: window.__candidateProbe.clicksAbs, appends: window.__candidateProbe.appends, receipts: window.__candidateProbe.receipts, shown: window.__candidateProbe.shown, posted: window.__candidateProbe.posted, clicksHandled: window.__candidateProbe.clicksHandled }));
-      const recorded = pageRecorded(probe, probe.timeOrigin);
+      const recorded: Recorded = await page.evaluate(() => {
+        const { clicks, clicksHandled, posted, shown, appends, receipts } = globalThis.__candidateProbe;
+        return { clicks, clicksHandled, posted, shown, appends, receipts };
+      });
       if (writer) {
-        const inWorker = await (writer as Worker).evaluate(() => {
-          const state = (self as unknown as { __writerProbe: WriterProbeState }).__writerProbe;
-          return { appends: state.appends, receipts: state.receipts };
-        });
+        const inWorker = await (writer as Worker).evaluate(() => ({ appends: globalThis.__candidateProbe.appends, receipts: globalThis.__candidateProbe.receipts }));
         recorded.appends.push(...inWorker.appends);
         recorded.receipts.push(...inWorker.receipts);
-        appendsInWorker = inWorker.appends.filter((a) => a.type === 'answer.set').length;
+        appendsInWorker = inWorker.appends.filter((a: AppendSample) => a.type === 'answer.set').length;
       }
       saves = pairSaves(recorded, firstClick + WARM_UP_CLICKS);
       saves.missed += timeouts;
@@ -523,10 +486,6 @@ export async function run(): Promise<Record<string, unknown>> {
         saveDurableMaxMs: percentile(saves.durable, 100),
         appendTransactionP50Ms: percentile(saves.transaction, 50),
         appendTransactionP99Ms: percentile(saves.transaction, 99),
-        inTransactionWorkP50Ms: percentile(saves.inTransactionWork, 50),
-        inTransactionWorkP99Ms: percentile(saves.inTransactionWork, 99),
-        writeAndCommitP50Ms: percentile(saves.writeAndCommit, 50),
-        writeAndCommitP99Ms: percentile(saves.writeAndCommit, 99),
         clickToTransactionP50Ms: percentile(saves.beforeTransaction, 50),
         clickToTransactionP99Ms: percentile(saves.beforeTransaction, 99),
         clickDeliveryP50Ms: percentile(saves.clickDelivery, 50),
