@@ -2,8 +2,11 @@
  * One uplink pass: make sure the venue is enrolled, ask the hub where it stands, then
  * send the venue log after that point in ordered batches until the hub holds all of it.
  * Each batch is the compact venue codec, deflated, with a signed envelope carrying a
- * fresh nonce and the signed Merkle head of the whole venue log. A 413 halves the batch
- * (never drops it); any other failure ends the pass and the scheduler backs off.
+ * fresh nonce and the signed Merkle head of the whole venue log. Batches are pipelined:
+ * the next one is sent before the receipt of the one before (UPLINK_WINDOW in flight), so
+ * the hub checks it while it commits that one; the hub stores them in order, and receipts
+ * are taken in order. A 413 halves the batch (never drops it); any other failure ends the
+ * pass and the scheduler backs off.
  */
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
@@ -62,11 +65,25 @@ async function ensureEnrolled(context: UplinkContext): Promise<UplinkCursor> {
  */
 export const MAX_ENCODED_BATCH_BYTES = 16 * 1024 * 1024;
 
+/** Uplink batches in flight at once: one being committed by the hub while the next is checked. */
+export const UPLINK_WINDOW = 2;
+
 /** A batch read from the log and compressed, ready to sign and send. */
 interface PreparedBatch {
   rows: VenueLogRow[];
   fromVenueSeq: number;
+  lastVenueSeq: number;
   body: Uint8Array;
+}
+
+/** A batch sent and not yet answered. */
+interface SentBatch {
+  rows: VenueLogRow[];
+  fromVenueSeq: number;
+  lastVenueSeq: number;
+  /** Sent while the batch before it was still unanswered: a gap may only mean the hub took it first. */
+  isPipelined: boolean;
+  receipt: Promise<UplinkCursor>;
 }
 
 export class UplinkPass {
@@ -77,10 +94,12 @@ export class UplinkPass {
   #ceiling: number;
 
   readonly #maxEncodedBytes: number;
+  readonly #window: number;
 
-  constructor(context: UplinkContext, maxBatch = 1000, maxEncodedBytes = MAX_ENCODED_BATCH_BYTES) {
+  constructor(context: UplinkContext, maxBatch = 1000, maxEncodedBytes = MAX_ENCODED_BATCH_BYTES, window = UPLINK_WINDOW) {
     this.#context = context;
     this.#maxEncodedBytes = maxEncodedBytes;
+    this.#window = Math.max(1, Math.floor(window));
     this.#maxBatch = maxBatch;
     this.#batchSize = maxBatch;
     this.#ceiling = maxBatch;
@@ -91,54 +110,81 @@ export class UplinkPass {
 
   /**
    * Runs until the hub holds the whole log (returns its acked venue seq) or a failure (throws).
-   * While the hub stores one batch, the next one is read and compressed, so the venue's work
-   * overlaps the hub's; it is still sent only after the receipt of the one before, and thrown
-   * away if that receipt is not the expected one (a refusal, a split, a different cursor).
+   * Up to the window's worth of batches are in flight, each starting where the one before ends,
+   * and the batch after them is read and compressed while their receipts are awaited. Receipts
+   * are taken oldest first, and each must show progress. When one fails or acknowledges
+   * anything but the end of its batch, the batches sent after it are awaited and their answers
+   * dropped (they were sent for a cursor that did not come true), and the pass goes on from
+   * what the hub acknowledged: resending is always safe, the hub keeps a gapless prefix.
    */
   async run(): Promise<number> {
-    const { store, identity, hub, now } = this.#context;
+    const { store, hub, now } = this.#context;
     const record = (receipt: UplinkCursor) => store.uplink.recordSuccess(receipt, now());
     this.#ceiling = this.#maxBatch;
     const start = await ensureEnrolled(this.#context);
     record(start);
     let acked = start.ackedVenueSeq;
-    let prepared: PreparedBatch | 'too-large' | null = null;
-    for (;;) {
-      const batch = prepared ?? this.#prepare(acked);
-      prepared = null;
-      if (batch === null) return acked;
-      if (batch === 'too-large') continue;
-      const { rows, fromVenueSeq, body } = batch;
-      const sentAt = hub.hubTime();
-      try {
-        const sending = hub.sendBatch(body, {
-          venueId: identity.venueId, nonce: newNonce(), sentAt, fromVenueSeq, count: rows.length,
-          bodySha256: createHash('sha256').update(body).digest('hex'), head: signedHead(this.#context.ingest, identity, sentAt),
-        });
-        const lastVenueSeq = rows[rows.length - 1]!.venueSeq;
-        const next = this.#prepare(lastVenueSeq);
-        const receipt = await sending;
-        if (receipt.ackedVenueSeq <= acked) throw new HubError(200, 'no-progress', `hub acknowledged ${receipt.ackedVenueSeq} after a batch from ${fromVenueSeq}`);
-        record(receipt);
-        acked = receipt.ackedVenueSeq;
-        this.#batchSize = Math.min(this.#ceiling, this.#batchSize * 2);
-        if (acked === lastVenueSeq) prepared = next;
-      } catch (error) {
-        if (error instanceof HubError && error.status === 413 && rows.length > 1) {
-          this.#halve(rows.length);
-          continue;
+    const inFlight: SentBatch[] = [];
+    let prepared: PreparedBatch | null = null;
+    try {
+      for (;;) {
+        while (inFlight.length < this.#window) {
+          const after = inFlight.at(-1)?.lastVenueSeq ?? acked;
+          const batch = prepared?.fromVenueSeq === after + 1 ? prepared : this.#prepare(after);
+          prepared = null;
+          if (batch === 'too-large') continue;
+          if (batch === null) break;
+          inFlight.push(this.#send(batch, inFlight.length > 0));
         }
-        // The hub owns the cursor: on a gap, ask where it stands and go on from there.
-        if (error instanceof HubError && error.code === 'gap') {
-          const cursor = await hub.cursor();
-          if (cursor.ackedVenueSeq === acked) throw error;
-          record(cursor);
-          acked = cursor.ackedVenueSeq;
-          continue;
+        const sent = inFlight.shift();
+        if (!sent) return acked;
+        // Read and compress the next batch while the hub works.
+        const next = this.#prepare(inFlight.at(-1)?.lastVenueSeq ?? sent.lastVenueSeq);
+        prepared = next === 'too-large' ? null : next;
+        try {
+          const receipt = await sent.receipt;
+          if (receipt.ackedVenueSeq <= acked) throw new HubError(200, 'no-progress', `hub acknowledged ${receipt.ackedVenueSeq} after a batch from ${sent.fromVenueSeq}`);
+          record(receipt);
+          acked = receipt.ackedVenueSeq;
+          this.#batchSize = Math.min(this.#ceiling, this.#batchSize * 2);
+          if (acked !== sent.lastVenueSeq) await settleAll(inFlight);
+        } catch (error) {
+          await settleAll(inFlight);
+          if (error instanceof HubError && error.status === 413 && sent.rows.length > 1) {
+            this.#halve(sent.rows.length);
+            continue;
+          }
+          if (error instanceof HubError && error.code === 'gap') {
+            // It overtook the batch before it on the way (or that one failed): send it again, alone first.
+            if (sent.isPipelined && sent.fromVenueSeq === acked + 1) continue;
+            // The hub owns the cursor: on a gap, ask where it stands and go on from there.
+            const cursor = await hub.cursor();
+            if (cursor.ackedVenueSeq === acked) throw error;
+            record(cursor);
+            acked = cursor.ackedVenueSeq;
+            continue;
+          }
+          throw error;
         }
-        throw error;
       }
+    } finally {
+      // A pass that throws leaves no request unobserved.
+      await settleAll(inFlight);
     }
+  }
+
+  /** Signs and sends a prepared batch; its receipt is awaited later, in order. */
+  #send(batch: PreparedBatch, isPipelined: boolean): SentBatch {
+    const { identity, hub } = this.#context;
+    const { rows, fromVenueSeq, lastVenueSeq, body } = batch;
+    const sentAt = hub.hubTime();
+    const receipt = hub.sendBatch(body, {
+      venueId: identity.venueId, nonce: newNonce(), sentAt, fromVenueSeq, count: rows.length,
+      bodySha256: createHash('sha256').update(body).digest('hex'), head: signedHead(this.#context.ingest, identity, sentAt),
+    });
+    // Observed when its turn comes, or dropped with the batches after a failure: never unhandled.
+    receipt.catch(() => undefined);
+    return { rows, fromVenueSeq, lastVenueSeq, isPipelined, receipt };
   }
 
   /**
@@ -155,7 +201,7 @@ export class UplinkPass {
       this.#halve(rows.length);
       return 'too-large';
     }
-    return { rows, fromVenueSeq, body: deflateSync(encoded) };
+    return { rows, fromVenueSeq, lastVenueSeq: rows[rows.length - 1]!.venueSeq, body: deflateSync(encoded) };
   }
 
   #halve(count: number): void {
@@ -163,4 +209,10 @@ export class UplinkPass {
     this.#ceiling = this.#batchSize;
     this.splits++;
   }
+}
+
+/** Waits for every batch still in flight and forgets them; their answers no longer count. */
+async function settleAll(inFlight: SentBatch[]): Promise<void> {
+  const dropped = inFlight.splice(0);
+  await Promise.allSettled(dropped.map((batch) => batch.receipt));
 }

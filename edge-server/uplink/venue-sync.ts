@@ -16,6 +16,8 @@ export interface VenueSyncOptions extends UplinkContext {
   intervalMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   maxBatch?: number;
+  /** Uplink batches in flight at once (see UPLINK_WINDOW); 1 waits for each receipt before sending the next. */
+  window?: number;
   /** Largest encoded batch to send (see MAX_ENCODED_BATCH_BYTES). */
   maxEncodedBytes?: number;
   random?: () => number;
@@ -38,7 +40,7 @@ export class VenueSync {
   constructor(options: VenueSyncOptions) {
     this.#options = options;
     this.#store = options.store;
-    this.#uplink = new UplinkPass(options, options.maxBatch, options.maxEncodedBytes);
+    this.#uplink = new UplinkPass(options, options.maxBatch, options.maxEncodedBytes, options.window);
   }
 
   /** How many uplink batches the hub refused as too large (each was halved and resent). */

@@ -40,6 +40,10 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 export async function openHubDatabase(options: OpenHubDatabaseOptions = {}): Promise<HubDatabase> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle pooled connection the server ended (a restart, a terminate, a dropped database at
+    // shutdown) is discarded by the pool and replaced when needed; unobserved, its error would
+    // end the process.
+    pool.on('error', () => undefined);
     const db = drizzlePostgres(pool, { schema });
     try {
       await migratePostgres(db, { migrationsFolder });

@@ -124,6 +124,14 @@ function copyLines(venueId: string, rows: readonly VenueEventRow[], receivedAt: 
 }
 
 /**
+ * Rows in the bulk load's wire form on PostgreSQL (COPY text, UTF-8), made ahead of the
+ * batch's transaction so that the hub encodes one batch while the database stores another.
+ */
+export function encodeVenueEventRows(venueId: string, rows: readonly VenueEventRow[], receivedAt: number): Uint8Array {
+  return Buffer.from(copyLines(venueId, rows, receivedAt), 'utf8');
+}
+
+/**
  * A bulk load of one batch's new events, inside the batch's transaction. On PostgreSQL it is
  * one COPY streamed as the rows are written, so the server stores the first rows while the
  * hub still decodes the rest. On PGlite (in-process, nothing to overlap, and its COPY slower
@@ -132,8 +140,12 @@ function copyLines(venueId: string, rows: readonly VenueEventRow[], receivedAt: 
  * the caller's transaction rolls the whole batch back.
  */
 export interface VenueEventSink {
-  /** Queues rows, in venue-seq order; rejects early if the database already refused the load. */
-  write(rows: readonly VenueEventRow[]): Promise<void>;
+  /**
+   * Queues rows, in venue-seq order; rejects early if the database already refused the load.
+   * `encoded`, when given, is {@link encodeVenueEventRows} of the same rows and the same
+   * venue and receive time as the sink's.
+   */
+  write(rows: readonly VenueEventRow[], encoded?: Uint8Array): Promise<void>;
   /** Completes the load; resolves once the database holds every row (uncommitted). */
   finish(): Promise<void>;
   /** Abandons the load after a refusal (the transaction is about to roll back). */
@@ -173,7 +185,7 @@ export function openVenueEventSink(db: HubDb, venueId: string, receivedAt: numbe
   let failure: Error | undefined;
   let done: Promise<void> = Promise.resolve();
   return {
-    write: async (rows) => {
+    write: async (rows, encoded) => {
       if (failure) throw failure;
       if (rows.length === 0) return;
       if (!copy) {
@@ -189,9 +201,9 @@ export function openVenueEventSink(db: HubDb, venueId: string, receivedAt: numbe
         // Observed by finish() or abort(); never an unhandled rejection in between.
         done.catch(() => undefined);
       }
-      copy.write(Buffer.from(copyLines(venueId, rows, receivedAt), 'utf8'));
-      // Let the socket take the rows (and the server's answers in) before the caller decodes more.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Buffered by the stream when the socket is busy: a batch's rows are bounded by the uplink's
+      // size limits, and writing every ready slice at once keeps the server's load going.
+      copy.write(encoded ?? encodeVenueEventRows(venueId, rows, receivedAt));
     },
     finish: async () => {
       copy?.end();
@@ -247,4 +259,16 @@ export async function countVenueEvents(db: HubDb, venueId: string): Promise<numb
 export async function venueLogHashes(db: HubDb, venueId: string): Promise<string[]> {
   const rows = await db.select({ hash: venueEvents.hash }).from(venueEvents).where(eq(venueEvents.venueId, venueId)).orderBy(venueEvents.venueSeq);
   return rows.map((row) => row.hash);
+}
+
+/** Marks a savepoint in the caller's transaction (`name` is a fixed identifier of the caller's, never input). */
+export async function createSavepoint(db: HubDb, name: string): Promise<void> {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`not a savepoint name: ${name}`);
+  await db.execute(sql.raw(`savepoint ${name}`));
+}
+
+/** Undoes the caller's transaction back to a savepoint, leaving the transaction usable. */
+export async function rollbackToSavepoint(db: HubDb, name: string): Promise<void> {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`not a savepoint name: ${name}`);
+  await db.execute(sql.raw(`rollback to savepoint ${name}`));
 }

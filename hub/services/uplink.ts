@@ -1,18 +1,24 @@
 /**
  * Venue → hub ingest. A batch is checked outside any transaction (signature, body digest,
- * signed head, clock, inflating, the batch's structure and chain headers), then decoded and
- * stored in ONE transaction: nonce, venue head lock, overlap with what is held, per-device
- * chain decisions (sync/receiver.ts), the events in one bulk load that the database takes in
- * while the rest of the batch is still being decoded (every event rebuilt, validated and
- * re-hashed, every chain checked to end at its stated hash, before the load completes),
- * attempt summaries, device heads, and the venue's Merkle accumulator. The receipt goes out
- * only after that commits, so it never covers an event the hub does not hold. A refusal,
- * wherever it is found, rolls everything back; its alarm is written in a transaction of its own.
+ * signed head, clock, inflating, the batch's structure and chain headers), then decoded
+ * (batch-decoding.ts: every event rebuilt, validated and re-hashed, every chain checked to end
+ * at its stated hash) while it waits for its turn (uplink-order.ts: a venue may send the next
+ * batch before the receipt of the one before, and the hub decodes it while the database
+ * commits that one). It is stored in ONE transaction: nonce, venue head lock, gap check,
+ * overlap with what is held, per-device chain decisions (sync/receiver.ts), the events in one
+ * bulk load fed as the decoding goes (a chain that does not end at its stated hash fails the
+ * batch before the load completes), attempt summaries, device heads, and the venue's Merkle
+ * accumulator. On PostgreSQL, a batch expected to follow one still being stored loads its
+ * events in its own transaction (behind a savepoint) before it queues on the lock, so the
+ * database stores two batches at once; the gap check, the decisions and everything else still
+ * happen under the lock. The receipt goes out only after that commits, so it never covers an
+ * event the hub does not hold. A refusal, wherever it is found, rolls everything back; its
+ * alarm is written in a transaction of its own.
  */
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { GENESIS_HASH } from '../../sync/chain';
-import { readVenueBatch, type DecodedVenueBatch, type VenueBatchReader } from '../../sync/codec';
+import { readVenueBatch, type VenueBatchReader } from '../../sync/codec';
 import type { ChainedEvent } from '../../sync/events';
 import { MerkleAccumulator } from '../../sync/merkle';
 import { headSigningText, uplinkSigningText, type UplinkEnvelope, type UplinkReceipt } from '../../sync/messages';
@@ -20,19 +26,14 @@ import { decideVerifiedBatch, type HeldChain } from '../../sync/receiver';
 import { SyncRefusal, isSyncRefusal } from '../../sync/refusals';
 import type { HubContext } from '../context';
 import {
-  claimNonce, isUniqueViolation, lockVenueHead, openVenueEventSink, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
+  claimNonce, createSavepoint, encodeVenueEventRows, rollbackToSavepoint, isUniqueViolation, lockVenueHead, openVenueEventSink, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
   storedVenueHashes, summarizeVenueEvents, upsertDeviceHeads, type HubDb, type VenueEventRow, type VenueEventSink, type VenueHeadRow,
 } from '../db';
+import { BatchDecoding } from './batch-decoding';
+import { UplinkOrder, type UplinkTurn } from './uplink-order';
 import { isVenueSignature, type VenueKeys } from './venue-auth';
 
 const chainKey = (deviceId: string, epoch: number) => `${deviceId}\u0000${epoch}`;
-
-/**
- * Events decoded and handed to the bulk load at a time: the database stores each slice while
- * the next is decoded. The first slice is small, so the database starts early.
- */
-const DECODE_SLICE = 1000;
-const FIRST_DECODE_SLICE = 200;
 
 /** A run of new events of one device chain in a batch: where it starts and where it ends. */
 interface ChainRun {
@@ -71,6 +72,7 @@ class DeviceHeadCache {
 
 export class UplinkService {
   readonly #heads = new DeviceHeadCache();
+  readonly #order = new UplinkOrder();
 
   constructor(
     private readonly ctx: HubContext,
@@ -86,12 +88,33 @@ export class UplinkService {
 
   /** Verifies, decodes and stores one signed, compressed venue batch. */
   async receive(envelope: UplinkEnvelope, compressed: Uint8Array): Promise<UplinkReceipt> {
-    const batch = await this.#authenticate(envelope, compressed);
+    // Registered on arrival, before any await, so that pipelined batches queue in the order they
+    // came whatever order their checks finish in. A batch that fails its checks leaves at once;
+    // one that claims to be another venue's only delays that venue's next batch by its own check.
+    const turn = this.#order.enter(envelope.venueId, envelope.fromVenueSeq, envelope.count);
+    let batch: VenueBatchReader;
+    try {
+      // Checking a batch is a long stretch of CPU: let the batches ahead of it, whose database
+      // answers may already be waiting, run first.
+      await new Promise((resolve) => setImmediate(resolve));
+      batch = await this.#authenticate(envelope, compressed);
+    } catch (error) {
+      turn.settle();
+      throw error;
+    }
     const now = this.ctx.now();
+    const encode = this.ctx.database.kind === 'postgres' ? (rows: readonly VenueEventRow[]) => encodeVenueEventRows(envelope.venueId, rows, now) : undefined;
+    const decoding = new BatchDecoding(batch, encode);
     let outcome: { receipt: UplinkReceipt; ackedVenueSeq: number; chains: Map<string, HeldChain> };
     try {
-      outcome = await this.ctx.database.db.transaction((tx) => this.#store(tx, envelope, batch, now));
+      await turn.ready;
+      outcome = await this.ctx.database.db.transaction((tx) => this.#store(tx, envelope, batch, decoding, turn, now));
+      // The cache is valid before the next batch of the venue takes its turn.
+      this.#heads.commit(envelope.venueId, outcome.ackedVenueSeq, outcome.chains);
+      turn.settle(outcome.ackedVenueSeq);
     } catch (caught) {
+      turn.settle();
+      decoding.cancel();
       // The unique keys are the last line of defence: an event stored twice is a conflict, never a 500.
       const error = isUniqueViolation(caught) ? new SyncRefusal('conflict', 'an event in this batch is already held elsewhere in the hub') : caught;
       if (isSyncRefusal(error) && error.reason === 'bad-chain') await this.keys.alarm(envelope.venueId, 'bad-chain', { nonce: envelope.nonce, message: error.message, ...error.detail });
@@ -101,7 +124,6 @@ export class UplinkService {
       }
       throw error;
     }
-    this.#heads.commit(envelope.venueId, outcome.ackedVenueSeq, outcome.chains);
     await this.keys.pruneNonces();
     return outcome.receipt;
   }
@@ -143,24 +165,37 @@ export class UplinkService {
     return batch;
   }
 
-  async #store(tx: HubDb, envelope: UplinkEnvelope, batch: VenueBatchReader, now: number) {
+  async #store(tx: HubDb, envelope: UplinkEnvelope, batch: VenueBatchReader, decoding: BatchDecoding, turn: UplinkTurn, now: number) {
     const { venueId } = envelope;
     if (!(await claimNonce(tx, venueId, envelope.nonce, now))) throw new SyncRefusal('stale-nonce', 'this nonce was already used');
+    // Expected to follow the batch ahead of it: its events are loaded while that one finishes.
+    const preloaded = turn.isExpectedNext() && this.ctx.database.kind === 'postgres' ? await this.#preload(tx, venueId, decoding, now) : undefined;
     const head = await lockVenueHead(tx, venueId);
+    turn.locked();
+    // The batches ahead of this one committed or rolled back before the lock was granted; their
+    // outcome (the device head cache) is in this process once they settle.
+    await turn.followed();
     if (!head) throw new SyncRefusal('unknown-venue', `no enrolled venue ${venueId}`);
     const acked = head.ackedVenueSeq;
     if (batch.fromVenueSeq > acked + 1) {
       throw new SyncRefusal('gap', `batch starts at venue seq ${batch.fromVenueSeq}, the hub holds up to ${acked}`, { ackedSeq: acked });
     }
-    const sink = openVenueEventSink(tx, venueId, now);
     const tree = MerkleAccumulator.fromState(head.merkleState);
     let stored: { rows: VenueEventRow[]; chains: DecidedChains };
-    try {
-      stored = batch.fromVenueSeq > acked ? await this.#storeNew(tx, venueId, acked, batch, sink, tree) : await this.#storeResend(tx, venueId, acked, batch, sink, tree);
-      await sink.finish();
-    } catch (error) {
-      await sink.abort(error as Error);
-      throw error;
+    if (preloaded) {
+      // Loaded without conflict, so nothing at its venue seqs was held: it starts at acked + 1.
+      const chains = await this.#decideChains(tx, venueId, acked, runsOf(batch));
+      for (const leaf of preloaded.leaves) tree.appendLeafHash(leaf);
+      stored = { rows: preloaded.rows, chains };
+    } else {
+      const sink = openVenueEventSink(tx, venueId, now);
+      try {
+        stored = batch.fromVenueSeq > acked ? await this.#storeNew(tx, venueId, acked, batch, decoding, sink, tree) : await this.#storeResend(tx, venueId, acked, batch, decoding, sink, tree);
+        await sink.finish();
+      } catch (error) {
+        await sink.abort(error as Error);
+        throw error;
+      }
     }
     const { rows, chains } = stored;
     await summarizeVenueEvents(tx, venueId, rows);
@@ -179,55 +214,81 @@ export class UplinkService {
   }
 
   /**
+   * Loads a batch's events before its venue's lock, while the batch ahead of it still holds
+   * the lock: two database sessions work at once. Nothing is decided on them yet; they stay
+   * uncommitted until the chain decisions and the gap check under the lock pass, and any
+   * refusal rolls them back with the rest. A unique violation means the batch is not the
+   * next after all (its events, or some at its venue seqs, are held): the load is undone to
+   * its savepoint and the batch goes the usual way under the lock (resend or conflict).
+   */
+  async #preload(tx: HubDb, venueId: string, decoding: BatchDecoding, now: number): Promise<{ rows: VenueEventRow[]; leaves: Uint8Array[] } | undefined> {
+    await createSavepoint(tx, 'preload');
+    const sink = openVenueEventSink(tx, venueId, now);
+    const rows: VenueEventRow[] = [];
+    const leaves: Uint8Array[] = [];
+    try {
+      for await (const slice of decoding.slices()) {
+        await sink.write(slice.rows, slice.encoded);
+        for (const row of slice.rows) rows.push(row);
+        for (const leaf of slice.leaves) leaves.push(leaf);
+      }
+      await sink.finish();
+    } catch (error) {
+      await sink.abort(error as Error);
+      if (!isUniqueViolation(error)) throw error;
+      await rollbackToSavepoint(tx, 'preload');
+      return undefined;
+    }
+    return { rows, leaves };
+  }
+
+  /**
    * The usual case, a batch wholly after what is held: each chain's run is known from its
    * header (first seq and prevHash, count, last hash), so the chain decisions come first and
-   * the events are then decoded slice by slice straight into the bulk load. A chain that does
-   * not end at its stated hash throws at `finish`, before the load completes.
+   * the decoded slices then go straight into the bulk load. A chain that does not end at its
+   * stated hash throws at the end of the slices, before the load completes.
    */
-  async #storeNew(tx: HubDb, venueId: string, acked: number, batch: VenueBatchReader, sink: VenueEventSink, tree: MerkleAccumulator) {
-    const runs = batch.chains.map((chain): ChainRun => ({
-      deviceId: chain.deviceId, epoch: chain.epoch, firstSeq: chain.firstSeq, prevHash: chain.prevHash, lastSeq: chain.firstSeq + chain.count - 1, lastHash: chain.lastHash,
-    }));
-    const chains = await this.#decideChains(tx, venueId, acked, runs);
+  async #storeNew(tx: HubDb, venueId: string, acked: number, batch: VenueBatchReader, decoding: BatchDecoding, sink: VenueEventSink, tree: MerkleAccumulator) {
+    const chains = await this.#decideChains(tx, venueId, acked, runsOf(batch));
     const rows: VenueEventRow[] = [];
-    for (let entries = batch.next(FIRST_DECODE_SLICE); entries.length > 0; entries = batch.next(DECODE_SLICE)) {
-      const slice = entries.map(toRow);
-      for (const row of slice) rows.push(row);
-      appendLeaves(tree, slice);
-      await sink.write(slice);
+    for await (const slice of decoding.slices()) {
+      // The database takes the rows in while the tree is advanced here.
+      await sink.write(slice.rows, slice.encoded);
+      for (const row of slice.rows) rows.push(row);
+      for (const leaf of slice.leaves) tree.appendLeafHash(leaf);
     }
-    batch.finish();
     return { rows, chains };
   }
 
   /** A resend overlapping what is held: decoded whole, its overlap checked against the stored hashes, then only its new events stored. */
-  async #storeResend(tx: HubDb, venueId: string, acked: number, batch: VenueBatchReader, sink: VenueEventSink, tree: MerkleAccumulator) {
-    const entries = batch.next(batch.count);
-    batch.finish();
+  async #storeResend(tx: HubDb, venueId: string, acked: number, batch: VenueBatchReader, decoding: BatchDecoding, sink: VenueEventSink, tree: MerkleAccumulator) {
+    const slices = await decoding.all();
+    const entries = slices.flatMap((slice) => slice.rows);
+    const leaves = slices.flatMap((slice) => slice.leaves);
     await this.#checkOverlap(tx, venueId, acked, batch.fromVenueSeq, entries);
-    const fresh = entries.filter((entry) => entry.venueSeq > acked);
+    const firstFresh = entries.findIndex((row) => row.venueSeq > acked);
+    const rows = firstFresh < 0 ? [] : entries.slice(firstFresh);
     const runs = new Map<string, ChainRun>();
-    for (const { event } of fresh) {
-      const key = chainKey(event.deviceId, event.epoch);
+    for (const row of rows) {
+      const key = chainKey(row.deviceId, row.epoch);
       const run = runs.get(key);
-      if (run) Object.assign(run, { lastSeq: event.seq, lastHash: event.hash });
-      else runs.set(key, { deviceId: event.deviceId, epoch: event.epoch, firstSeq: event.seq, prevHash: event.prevHash, lastSeq: event.seq, lastHash: event.hash });
+      if (run) Object.assign(run, { lastSeq: row.seq, lastHash: row.hash });
+      else runs.set(key, { deviceId: row.deviceId, epoch: row.epoch, firstSeq: row.seq, prevHash: row.prevHash, lastSeq: row.seq, lastHash: row.hash });
     }
     const chains = await this.#decideChains(tx, venueId, acked, [...runs.values()]);
-    const rows = fresh.map(toRow);
-    appendLeaves(tree, rows);
+    if (firstFresh >= 0) for (const leaf of leaves.slice(firstFresh)) tree.appendLeafHash(leaf);
     await sink.write(rows);
     return { rows, chains };
   }
 
   /** A resend must repeat exactly what is held at each venue seq it overlaps; identical events are no-ops. */
-  async #checkOverlap(tx: HubDb, venueId: string, acked: number, fromVenueSeq: number, entries: DecodedVenueBatch['entries']): Promise<void> {
+  async #checkOverlap(tx: HubDb, venueId: string, acked: number, fromVenueSeq: number, entries: readonly VenueEventRow[]): Promise<void> {
     const stored = await storedVenueHashes(tx, venueId, fromVenueSeq, Math.min(acked, fromVenueSeq + entries.length - 1));
-    for (const { venueSeq, event } of entries) {
+    for (const { venueSeq, hash, deviceId, epoch, seq } of entries) {
       if (venueSeq > acked) break;
-      if (stored.get(venueSeq)?.hash !== event.hash) {
-        throw new SyncRefusal('conflict', `venue seq ${venueSeq} (${event.deviceId}/${event.epoch} seq ${event.seq}) is held with a different hash`, {
-          deviceId: event.deviceId, epoch: event.epoch, seq: event.seq, ackedSeq: acked,
+      if (stored.get(venueSeq)?.hash !== hash) {
+        throw new SyncRefusal('conflict', `venue seq ${venueSeq} (${deviceId}/${epoch} seq ${seq}) is held with a different hash`, {
+          deviceId, epoch, seq, ackedSeq: acked,
         });
       }
     }
@@ -265,17 +326,11 @@ export class UplinkService {
   }
 }
 
-/** The body is stored as the canonical JSON the codec hashed it from: no second encoding. */
-function toRow({ venueSeq, event, bodyJson }: DecodedVenueBatch['entries'][number]): VenueEventRow {
-  return {
-    venueSeq, deviceId: event.deviceId, epoch: event.epoch, seq: event.seq, type: event.type,
-    attemptId: event.attemptId ?? null, at: event.at, hash: event.hash, prevHash: event.prevHash, bodyJson,
-  };
-}
-
-/** Appends new events to the venue's tree: leaf = the event hash's bytes, in venue-seq order. */
-function appendLeaves(tree: MerkleAccumulator, rows: readonly VenueEventRow[]): void {
-  for (const row of rows) tree.append(Buffer.from(row.hash, 'hex'));
+/** Each device chain's run in a batch wholly after what is held, from the batch's chain headers. */
+function runsOf(batch: VenueBatchReader): ChainRun[] {
+  return batch.chains.map((chain) => ({
+    deviceId: chain.deviceId, epoch: chain.epoch, firstSeq: chain.firstSeq, prevHash: chain.prevHash, lastSeq: chain.firstSeq + chain.count - 1, lastHash: chain.lastHash,
+  }));
 }
 
 /** The venue head after a batch whose events `tree` now holds; keeps the newest signed head. */

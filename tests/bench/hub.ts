@@ -5,8 +5,10 @@
  * - `catchUpSeconds`, `catchUpMB`: a hub that holds nothing of a venue's day (600 candidates
  *   × 300 events, interleaved) takes the whole log as signed, deflated batches of `batch`
  *   events (HUB_BENCH_BATCH, default 10000, a venue's VENUE_UPLINK_BATCH) through the real
- *   uplink route (signature, chain and Merkle checks, one transaction per batch); MB is the
- *   compressed bodies sent.
+ *   uplink route (signature, chain and Merkle checks, one transaction per batch), pipelined as
+ *   the venue sends them: HUB_BENCH_WINDOW (default 2, the venue's UPLINK_WINDOW) batches in
+ *   flight, the next sent before the receipt of the one before; every receipt must acknowledge
+ *   exactly its own batch. MB is the compressed bodies sent.
  * - `ingestEventsPerSec`: events ÷ catch-up seconds (ingest at full batch size).
  * - `vsCopyRatio`: that rate ÷ the database's own bulk load of the same rows (same bodies)
  *   into an unindexed copy of venue_events, in the same database and run: on PostgreSQL one
@@ -37,7 +39,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createHubApp, createHubServices } from '../../hub/app';
 import { openHubDatabase, transactionConnectionOf, type HubDatabase } from '../../hub/db';
 import { attemptSummariesOf, sessionOverviewOf } from '../../hub/db/central';
-import { TestVenue } from '../../hub/testing/venue';
+import { TestVenue, type SignedBatch } from '../../hub/testing/venue';
+import { UplinkReceipt } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
 import { summaryLine, writeBenchResult } from './run';
 
@@ -45,6 +48,8 @@ const CANDIDATES = 600;
 const EVENTS_PER_CANDIDATE = 300;
 /** Events per signed uplink batch (HUB_BENCH_BATCH), as a venue sends them with VENUE_UPLINK_BATCH=10000. */
 const BATCH = Number(process.env.HUB_BENCH_BATCH ?? 10_000);
+/** Batches in flight at once (HUB_BENCH_WINDOW), as the venue's uplink pipelines them (UPLINK_WINDOW); 1 sends one at a time. */
+const WINDOW = Math.max(1, Number(process.env.HUB_BENCH_WINDOW ?? 2));
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 async function openTarget(): Promise<{ database: HubDatabase; url: string | null; drop: () => Promise<void> }> {
@@ -86,14 +91,24 @@ async function catchUp(database: HubDatabase) {
   const chains = Array.from({ length: CANDIDATES }, (_, c) => candidateChain({ deviceId: `pc-${c}`, attemptId: `att-${c}`, answers: EVENTS_PER_CANDIDATE - 1, seed: c + 1 }));
   for (let i = 0; i < EVENTS_PER_CANDIDATE; i++) venue.append(chains.map((chain) => chain[i]!));
   const head = venue.head();
-  const batches = [];
+  const batches: SignedBatch[] = [];
   for (let from = 1; from <= venue.log.length; from += BATCH) batches.push(venue.batch(from, Math.min(BATCH, venue.log.length - from + 1), { head }));
   const bytes = batches.reduce((sum, batch) => sum + batch.body.length, 0);
-  const started = performance.now();
-  for (const batch of batches) {
+  const send = async (batch: SignedBatch) => {
     const response = await app.request('/api/uplink/batch', TestVenue.post(batch));
     if (response.status !== 200) throw new Error(`batch refused: ${response.status} ${await response.text()}`);
+    const receipt = UplinkReceipt.parse(await response.json());
+    const last = batch.envelope.fromVenueSeq + batch.envelope.count - 1;
+    if (receipt.ackedVenueSeq !== last) throw new Error(`receipt acknowledges ${receipt.ackedVenueSeq}, expected ${last}`);
+  };
+  const started = performance.now();
+  // As the venue's uplink sends them: the next batch goes out before the receipt of the one before.
+  const inFlight: Array<Promise<void>> = [];
+  for (const batch of batches) {
+    inFlight.push(send(batch));
+    if (inFlight.length >= WINDOW) await inFlight.shift();
   }
+  await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
   return { events: venue.log.length, seconds, megabytes: bytes / 1e6, rows: venue.log };
 }
@@ -222,7 +237,7 @@ export async function run(): Promise<Record<string, unknown>> {
       return {
         database: target.url ? 'postgres' : 'pglite',
         ingestEventsPerSec: round(ingestEventsPerSec, 0), vsCopyRatio: round(ingestEventsPerSec / (ingest.events / baseline.seconds), 3), copyMethod: baseline.method,
-        copyRowsPerSec: round(ingest.events / baseline.seconds, 0), batch: BATCH, catchUpSeconds: round(ingest.seconds, 2), catchUpMB: round(ingest.megabytes, 2), catchUpEvents: ingest.events,
+        copyRowsPerSec: round(ingest.events / baseline.seconds, 0), batch: BATCH, window: WINDOW, catchUpSeconds: round(ingest.seconds, 2), catchUpMB: round(ingest.megabytes, 2), catchUpEvents: ingest.events,
       };
     }
     const reconcile = await reconcileQuery(target.database, target.url, scale);
@@ -234,6 +249,7 @@ export async function run(): Promise<Record<string, unknown>> {
       copyMethod: baseline.method,
       copyRowsPerSec: round(ingest.events / baseline.seconds, 0),
       batch: BATCH,
+      window: WINDOW,
       reconcileQueryMs: round(reconcile.ms, 1),
       reconcileSessionQueryMs: round(reconcile.sessionMs, 1),
       reconcileAllRowsMs: round(reconcile.allRowsMs, 1),

@@ -3,6 +3,8 @@
  * transaction that stores the attempt's events, so the reconciliation dashboard reads
  * a row per attempt instead of aggregating millions of raw events. It is derived data:
  * everything in it can be recomputed from venue_events (the evidence), and the tests do.
+ * Its pages are kept half full (migration 0005) so that each batch's rewrite of a row is a
+ * HOT update, with no new index entry.
  */
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
