@@ -15,6 +15,9 @@
  *   record, click timestamp to `complete`: the floor of a click-to-commit in this browser
  *   (Chromium delivers a transaction's completion later after input than when idle), and
  *   the same on a blank page of another origin (blankPageClickCommit), with no app at all;
+ * - blankPageWorkerClickCommit: the floor of the app's own way of saving, with no app: a bare
+ *   button on a blank page posting to a dedicated worker that commits one answer-shaped
+ *   record (head read, indexed row, head put) with strict durability;
  * - offlineStart: the browser restarted with the network off, the exam screen opened
  *   from the service worker's cache with the attempt's key kept on the PC, until its first
  *   item's options are in the page (`performance.now()` from the navigation's start);
@@ -309,6 +312,68 @@ async function blankPageClickCommits(context: BrowserContext, warmUp: number, co
   }
 }
 
+/**
+ * The floor of the app's way of saving, with no app: on a blank page of another origin, a bare
+ * button whose click handler posts to a dedicated worker, which puts one record shaped like an
+ * answer event in a strict transaction that first reads a head row (as the chain writer does).
+ * Returns click timestamp to the worker's `complete`, on the shared clock, per click.
+ */
+async function blankPageWorkerClickCommits(context: BrowserContext, warmUp: number, count: number): Promise<number[]> {
+  const page = await context.newPage();
+  const worker = `
+    let db;
+    const open = indexedDB.open('bench-worker-commit', 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore('head', { keyPath: 'key' });
+      const log = open.result.createObjectStore('log', { keyPath: ['epoch', 'seq'] });
+      log.createIndex('acked', ['acked', 'epoch', 'seq']);
+      log.createIndex('attempt', ['attemptId', 'epoch', 'seq']);
+    };
+    open.onsuccess = () => { db = open.result; postMessage('ready'); };
+    onmessage = (message) => {
+      const seq = message.data.seq;
+      const t = db.transaction(['head', 'log'], 'readwrite', { durability: 'strict' });
+      const check = t.objectStore('head').get('self');
+      check.onsuccess = () => { if (check.result && check.result.nextSeq !== seq) t.abort(); };
+      t.objectStore('log').add({ epoch: 1, seq, acked: 0, attemptId: 'session.candidate', event: { type: 'answer.set', seq, data: { itemId: 'item-1', value: { optionIds: ['b'] } }, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) } });
+      t.objectStore('head').put({ key: 'self', nextSeq: seq + 1 });
+      t.oncomplete = () => postMessage({ seq, at: performance.timeOrigin + performance.now() });
+    };`;
+  try {
+    await page.route('http://blank.bench.invalid/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title><body></body>' }));
+    await page.route('http://blank.bench.invalid/writer.js', (route) => route.fulfill({ contentType: 'text/javascript', body: worker }));
+    await page.goto('http://blank.bench.invalid/');
+    const centre = await page.evaluate(async () => {
+      const writer = new Worker('/writer.js');
+      await new Promise((resolve) => { writer.onmessage = resolve; });
+      const button = document.createElement('button');
+      button.textContent = 'save';
+      button.style.cssText = 'position:fixed;left:4px;top:4px;width:48px;height:48px';
+      document.body.appendChild(button);
+      const clicks: number[] = [];
+      const samples: number[] = [];
+      let seq = 1;
+      writer.onmessage = (message: MessageEvent<{ seq: number; at: number }>) => samples.push(message.data.at - clicks[message.data.seq - 1]!);
+      button.addEventListener('click', (event) => {
+        clicks.push(performance.timeOrigin + event.timeStamp);
+        writer.postMessage({ seq: seq++ });
+      });
+      (window as unknown as { __workerCommits: number[] }).__workerCommits = samples;
+      const box = button.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    for (let i = 0; i < warmUp + count; i++) {
+      await page.mouse.click(centre.x, centre.y);
+      await page.waitForFunction((n) => (window as unknown as { __workerCommits: number[] }).__workerCommits.length >= n, i + 1);
+      await page.waitForTimeout(IDLE_BETWEEN_CLICKS_MS);
+    }
+    const samples = await page.evaluate(() => (window as unknown as { __workerCommits: number[] }).__workerCommits);
+    return samples.slice(warmUp);
+  } finally {
+    await page.close();
+  }
+}
+
 /** Restarts the browser with no network and opens the exam screen from the cache. */
 async function offlineColdStart(userDataDir: string, cameraFile: string, origin: string, waitMs: number) {
   const context = await launch(userDataDir, cameraFile, true);
@@ -378,6 +443,7 @@ export async function run(): Promise<Record<string, unknown>> {
     let rawAppendShaped: number[];
     let clickRaw: number[];
     let blankClickRaw: number[];
+    let blankWorkerClick: number[];
     let startExamMs: number;
     let appendsInWorker = 0;
     try {
@@ -429,6 +495,7 @@ export async function run(): Promise<Record<string, unknown>> {
       ({ small: raw, appendShaped: rawAppendShaped } = await rawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS));
       clickRaw = await clickRawStrictCommits(page, RAW_WARM_UP, RAW_COMMITS);
       blankClickRaw = await blankPageClickCommits(context, RAW_WARM_UP, RAW_COMMITS);
+      blankWorkerClick = await blankPageWorkerClickCommits(context, RAW_WARM_UP, RAW_COMMITS);
       // The face monitor's worker has loaded its wasm and models by now.
       await scripts.settled();
     } finally {
@@ -467,6 +534,10 @@ export async function run(): Promise<Record<string, unknown>> {
       clickRawCommitP99Ms,
       blankPageClickCommitP50Ms: percentile(blankClickRaw, 50),
       blankPageClickCommitP99Ms: percentile(blankClickRaw, 99),
+      blankPageWorkerClickCommitP50Ms: percentile(blankWorkerClick, 50),
+      blankPageWorkerClickCommitP99Ms: percentile(blankWorkerClick, 99),
+      saveToWorkerFloorP50Ratio: round(percentile(saves.durable, 50) / percentile(blankWorkerClick, 50)),
+      saveToWorkerFloorP99Ratio: round(saveDurableP99Ms / percentile(blankWorkerClick, 99)),
       saveToClickRawP50Ratio: round(percentile(saves.durable, 50) / percentile(clickRaw, 50)),
       saveToClickRawP99Ratio: round(saveDurableP99Ms / clickRawCommitP99Ms),
       offlineStartMs: firstOffline.examMs === null ? null : round(firstOffline.examMs),
@@ -509,7 +580,7 @@ export async function run(): Promise<Record<string, unknown>> {
         `${MEASURED_CLICKS} mouse clicks (after ${WARM_UP_CLICKS} warm-up) alternating between the options of one single-choice item, each waited out until the venue's receipt is stored, then ${IDLE_BETWEEN_CLICKS_MS} ms idle;`,
         'durable = click event timestamp to the complete event of the strict transaction that stores its answer (in the device writer\'s worker), ack = click to the first receipt response covering its seq (worker or page), shown = click to the save mark leaving "saving" in the DOM;',
         `raw = ${RAW_COMMITS} strict read-write transactions putting one small record, same page (and ${RAW_COMMITS} shaped like appendEvent's: read head, add indexed row, put head);`,
-        `clickRaw = ${RAW_COMMITS} clicks on a bare button in the same page whose handler commits one such record, click timestamp to complete, same pacing; blankPageClickCommit = the same on a blank page of another origin in the same browser: the browser's own floor for a click-to-commit;`,
+        `clickRaw = ${RAW_COMMITS} clicks on a bare button in the same page whose handler commits one such record, click timestamp to complete, same pacing; blankPageClickCommit = the same on a blank page of another origin in the same browser: the browser's own floor for a click-to-commit; blankPageWorkerClickCommit = a bare button there posting to a worker that commits an answer-shaped record (head read, indexed row, head put), click timestamp to the worker's complete: the floor of the app's way of saving;`,
         'offlineStart = persistent profile, browser restarted with no network, /exam from the service worker, navigation start to the first item\'s options in the DOM (twice: the second restart is offlineSecond in the details);',
         'JS sizes = gzip -9 of the bytes the page and its workers received; visionKb = gzip -9 of the face monitor\'s bundle, worker, wasm and models. A fake camera shows one face throughout, so the face monitor runs during the clicks.',
       ].join(' '),
