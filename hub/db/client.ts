@@ -76,6 +76,18 @@ export async function openHubDatabase(options: OpenHubDatabaseOptions = {}): Pro
 }
 
 /** True when a database error (possibly wrapped by drizzle) is a unique-constraint violation. */
+/**
+ * True when PostgreSQL broke a lock cycle by aborting this transaction (deadlock detected):
+ * two overlapping batches of one venue each waited on the other. Nothing of it was stored.
+ */
+export function isDeadlock(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    if ((current as { code?: unknown }).code === '40P01') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
     if ((current as { code?: unknown }).code === '23505') return true;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabaseTargets } from '../testing/databases';
-import { isUniqueViolation, type HubDatabase } from './client';
+import { isDeadlock, isUniqueViolation, type HubDatabase } from './client';
 import { countVenueEvents, insertVenueEvents, openVenueEventSink, type VenueEventRow } from './ingest';
 
 const row = (venueSeq: number, seq: number, bodyJson: string, deviceId = 'pc-1'): VenueEventRow => ({
@@ -58,4 +58,14 @@ describe.each(testDatabaseTargets())('bulk load of venue events on $name', (targ
     expect(await countVenueEvents(database.db, 'v-dup')).toBe(3);
   });
 
+});
+
+describe('isDeadlock', () => {
+  it('finds PostgreSQL\'s deadlock code under the query error that wraps it, and nothing else', () => {
+    const server = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    expect(isDeadlock(new Error('Failed query: select … for update', { cause: server }))).toBe(true);
+    expect(isDeadlock(server)).toBe(true);
+    expect(isDeadlock(new Error('Failed query', { cause: Object.assign(new Error('duplicate key'), { code: '23505' }) }))).toBe(false);
+    expect(isDeadlock(new Error('plain'))).toBe(false);
+  });
 });

@@ -91,7 +91,9 @@ export class UplinkOrder {
       followed: async () => {
         await Promise.all(before.map((other) => other.settled.promise));
       },
-      isExpectedNext: () => before.some((other) => other.lastVenueSeq === fromVenueSeq - 1) && before.every((other) => other.lastVenueSeq < fromVenueSeq),
+      // No other batch in flight may overlap this one: loading it early would then race that one's rows.
+      isExpectedNext: () => before.some((other) => other.lastVenueSeq === fromVenueSeq - 1)
+        && [...order.inFlight].every((other) => other === entry || other.lastVenueSeq < fromVenueSeq || other.fromVenueSeq > entry.lastVenueSeq),
       locked: () => entry.locked.resolve(),
       settle: (ackedVenueSeq) => {
         if (isSettled) return;

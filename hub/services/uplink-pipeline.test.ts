@@ -4,10 +4,11 @@ import type { ChainedEvent } from '../../sync/events';
 import { merkleRoot } from '../../sync/merkle';
 import { ApiErrorBody, UplinkReceipt } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
-import { createHubApp, createHubServices } from '../app';
+import type { createHubApp, createHubServices } from '../app';
 import { countVenueEvents, listAlarms, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
 import { attemptSummariesOf, recomputeAttemptSummaries } from '../db/central';
 import { testDatabaseTargets } from '../testing/databases';
+import { enrolTestVenue, openTestHub } from '../testing/hub';
 import { TestVenue, type SignedBatch } from '../testing/venue';
 
 /**
@@ -22,9 +23,7 @@ describe.each(testDatabaseTargets())('pipelined uplink on $name', (target) => {
   let services: ReturnType<typeof createHubServices>;
 
   beforeAll(async () => {
-    database = await target.open();
-    services = createHubServices({ database });
-    app = createHubApp({ database }, services);
+    ({ database, services, app } = await openTestHub(target));
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -33,9 +32,7 @@ describe.each(testDatabaseTargets())('pipelined uplink on $name', (target) => {
   /** An enrolled venue whose log holds four interleaved candidate chains of 10 events (40 in all). */
   async function enrolledVenue(venueId: string): Promise<TestVenue> {
     const venue = new TestVenue(venueId);
-    const { token } = await services.enrolment.createToken('test', { venueId });
-    const response = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId, name: venueId, publicKey: venue.publicKey }) });
-    expect(response.status).toBe(201);
+    await enrolTestVenue({ services, app }, venue);
     const chains = [1, 2, 3, 4].map((n) => candidateChain({ deviceId: `${venueId}-pc${n}`, attemptId: `${venueId}-att${n}`, answers: 9, seed: n }));
     for (let index = 0; index < 10; index++) venue.append(chains.map((chain) => chain[index]!));
     return venue;

@@ -6,9 +6,10 @@ import { chainEvent } from '../../sync/chain';
 import { merkleRoot } from '../../sync/merkle';
 import { ApiErrorBody, UplinkReceipt, headSigningText } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
-import { createHubApp, createHubServices } from '../app';
+import { createHubApp, type createHubServices } from '../app';
 import { countVenueEvents, listAlarms, readDeviceHeads, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
 import { testDatabaseTargets } from '../testing/databases';
+import { enrolTestVenue, openTestHub } from '../testing/hub';
 import { TestVenue } from '../testing/venue';
 
 describe.each(testDatabaseTargets())('uplink on $name', (target) => {
@@ -17,9 +18,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
   let services: ReturnType<typeof createHubServices>;
 
   beforeAll(async () => {
-    database = await target.open();
-    services = createHubServices({ database });
-    app = createHubApp({ database }, services);
+    ({ database, services, app } = await openTestHub(target));
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -28,9 +27,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
   /** An enrolled venue whose log holds two interleaved candidate chains. */
   async function enrolledVenue(venueId: string): Promise<TestVenue> {
     const venue = new TestVenue(venueId);
-    const { token } = await services.enrolment.createToken('test', { venueId });
-    const response = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId, name: venueId, publicKey: venue.publicKey }) });
-    expect(response.status).toBe(201);
+    await enrolTestVenue({ services, app }, venue);
     const a = candidateChain({ deviceId: `${venueId}-pc1`, answers: 6, seed: 1 });
     const b = candidateChain({ deviceId: `${venueId}-pc2`, answers: 6, seed: 2, attemptId: 'att-0002' });
     venue.append(a.flatMap((event, index) => [event, b[index]!]));
@@ -67,9 +64,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
 
   it('takes device epochs that are store creation times in ms (past 32 bits)', async () => {
     const venue = new TestVenue('v-epoch');
-    const { token } = await services.enrolment.createToken('test', { venueId: 'v-epoch' });
-    const enrolled = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId: 'v-epoch', name: 'v-epoch', publicKey: venue.publicKey }) });
-    expect(enrolled.status).toBe(201);
+    await enrolTestVenue({ services, app }, venue);
     const epoch = 1_795_607_024_719;
     venue.append(candidateChain({ deviceId: 'v-epoch-pc1', epoch, answers: 4, seed: 7 }));
     const sent = await send(venue.batch(1, venue.log.length));

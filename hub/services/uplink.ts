@@ -26,7 +26,7 @@ import { decideVerifiedBatch, type HeldChain } from '../../sync/receiver';
 import { SyncRefusal, isSyncRefusal } from '../../sync/refusals';
 import type { HubContext } from '../context';
 import {
-  claimNonce, createSavepoint, encodeVenueEventRows, rollbackToSavepoint, isUniqueViolation, lockVenueHead, openVenueEventSink, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
+  claimNonce, createSavepoint, encodeVenueEventRows, rollbackToSavepoint, isDeadlock, isUniqueViolation, lockVenueHead, openVenueEventSink, raiseAlarm, readDeviceHeads, readVenueHead, saveVenueHead,
   storedVenueHashes, summarizeVenueEvents, upsertDeviceHeads, type HubDb, type VenueEventRow, type VenueEventSink, type VenueHeadRow,
 } from '../db';
 import { BatchDecoding } from './batch-decoding';
@@ -116,7 +116,13 @@ export class UplinkService {
       turn.settle();
       decoding.cancel();
       // The unique keys are the last line of defence: an event stored twice is a conflict, never a 500.
-      const error = isUniqueViolation(caught) ? new SyncRefusal('conflict', 'an event in this batch is already held elsewhere in the hub') : caught;
+      // Two overlapping batches of one venue stored at once may wait on each other; the database
+      // aborts one of them, which the venue sends again from where the hub stands.
+      const error = isUniqueViolation(caught)
+        ? new SyncRefusal('conflict', 'an event in this batch is already held elsewhere in the hub')
+        : isDeadlock(caught)
+          ? new SyncRefusal('gap', 'another batch of this venue overlapped this one while it was stored; send again from the hub\'s cursor', { ackedSeq: (await readVenueHead(this.ctx.database.db, envelope.venueId))?.ackedVenueSeq ?? 0 })
+          : caught;
       if (isSyncRefusal(error) && error.reason === 'bad-chain') await this.keys.alarm(envelope.venueId, 'bad-chain', { nonce: envelope.nonce, message: error.message, ...error.detail });
       if (isSyncRefusal(error) && (error.reason === 'conflict' || error.reason === 'stale-nonce')) {
         const kind = error.reason === 'conflict' ? 'conflict' : 'replayed-batch';

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainedEvent } from '../../../sync/events';
 import { candidateChain, chainBodies } from '../../../sync/testkit';
-import { createHubApp, createHubServices } from '../../app';
+import type { createHubApp, createHubServices } from '../../app';
 import { testDatabaseTargets } from '../../testing/databases';
+import { enrolTestVenue, openTestHub } from '../../testing/hub';
 import { TestVenue } from '../../testing/venue';
 import type { HubDatabase } from '../index';
 import { attemptSummariesOf, rebuildAttemptSummaries, recomputeAttemptSummaries, sessionOverviewOf } from './attempt-summaries';
@@ -15,9 +16,7 @@ describe.each(testDatabaseTargets())('attempt summaries on $name', (target) => {
   let services: ReturnType<typeof createHubServices>;
 
   beforeAll(async () => {
-    database = await target.open();
-    services = createHubServices({ database });
-    app = createHubApp({ database }, services);
+    ({ database, services, app } = await openTestHub(target));
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -31,9 +30,7 @@ describe.each(testDatabaseTargets())('attempt summaries on $name', (target) => {
   it('equals a recomputation from the raw events after several batches and a resend', async () => {
     const venueId = 'v-sum';
     const venue = new TestVenue(venueId);
-    const { token } = await services.enrolment.createToken('test', { venueId });
-    const enrolled = await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId, name: venueId, publicKey: venue.publicKey }) });
-    expect(enrolled.status).toBe(201);
+    await enrolTestVenue({ services, app }, venue);
 
     const pc1 = candidateChain({ deviceId: 'pc1', attemptId: 'att-1', answers: 5, seed: 1 });
     const pc2 = candidateChain({ deviceId: 'pc2', attemptId: 'att-2', answers: 3, seed: 2 });

@@ -1,0 +1,33 @@
+/**
+ * A hub app over one test database (testDatabaseTargets), for the suites that drive the hub
+ * through its HTTP API, and the enrolment of a test venue into it.
+ */
+import { createHubApp, createHubServices, type HubDeps } from '../app';
+import type { HubDatabase } from '../db';
+import type { TestDatabaseTarget } from './databases';
+import type { TestVenue } from './venue';
+
+export interface TestHub {
+  database: HubDatabase & { drop(): Promise<void> };
+  services: ReturnType<typeof createHubServices>;
+  app: ReturnType<typeof createHubApp>;
+}
+
+/** Opens the target's database and builds the hub's services and app over it; `drop()` the database after. */
+export async function openTestHub(target: TestDatabaseTarget, deps: Omit<HubDeps, 'database'> = {}): Promise<TestHub> {
+  const database = await target.open();
+  const services = createHubServices({ ...deps, database });
+  return { database, services, app: createHubApp({ ...deps, database }, services) };
+}
+
+/** Enrols `venue` with a fresh token, as a venue's set-up does; throws unless the hub answers 201. */
+export async function enrolTestVenue(hub: Pick<TestHub, 'services' | 'app'>, venue: TestVenue, name: string = venue.venueId): Promise<void> {
+  const { venueId } = venue;
+  const { token } = await hub.services.enrolment.createToken('test', { venueId });
+  const response = await hub.app.request('/api/venues/enrol', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, venueId, name, publicKey: venue.publicKey }),
+  });
+  if (response.status !== 201) throw new Error(`enrolment of ${venueId} answered ${response.status}: ${await response.text()}`);
+}
