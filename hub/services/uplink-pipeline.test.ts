@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../sync/canonical';
 import type { ChainedEvent } from '../../sync/events';
 import { merkleRoot } from '../../sync/merkle';
 import { ApiErrorBody, UplinkReceipt } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
-import type { createHubApp, createHubServices } from '../app';
-import { countVenueEvents, listAlarms, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
+import { countVenueEvents, listAlarms, readVenueHead, venueLogHashes } from '../db';
 import { attemptSummariesOf, recomputeAttemptSummaries } from '../db/central';
 import { testDatabaseTargets } from '../testing/databases';
-import { enrolTestVenue, openTestHub } from '../testing/hub';
+import { enrolTestVenue, useTestHub } from '../testing/hub';
 import { TestVenue, type SignedBatch } from '../testing/venue';
 
 /**
@@ -18,28 +17,19 @@ import { TestVenue, type SignedBatch } from '../testing/venue';
  * never comes is refused as a gap with the hub's cursor.
  */
 describe.each(testDatabaseTargets())('pipelined uplink on $name', (target) => {
-  let database: HubDatabase & { drop(): Promise<void> };
-  let app: ReturnType<typeof createHubApp>;
-  let services: ReturnType<typeof createHubServices>;
-
-  beforeAll(async () => {
-    ({ database, services, app } = await openTestHub(target));
-  }, 120_000);
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const hub = useTestHub(target);
 
   /** An enrolled venue whose log holds four interleaved candidate chains of 10 events (40 in all). */
   async function enrolledVenue(venueId: string): Promise<TestVenue> {
     const venue = new TestVenue(venueId);
-    await enrolTestVenue({ services, app }, venue);
+    await enrolTestVenue(hub, venue);
     const chains = [1, 2, 3, 4].map((n) => candidateChain({ deviceId: `${venueId}-pc${n}`, attemptId: `${venueId}-att${n}`, answers: 9, seed: n }));
     for (let index = 0; index < 10; index++) venue.append(chains.map((chain) => chain[index]!));
     return venue;
   }
 
   async function send(batch: SignedBatch) {
-    const response = await app.request('/api/uplink/batch', TestVenue.post(batch));
+    const response = await hub.app.request('/api/uplink/batch', TestVenue.post(batch));
     return { status: response.status, body: (await response.json()) as unknown };
   }
 
@@ -47,11 +37,11 @@ describe.each(testDatabaseTargets())('pipelined uplink on $name', (target) => {
 
   /** The hub holds exactly the first `size` events of the venue's log, once each, in order, and summaries that agree with them. */
   async function expectHolds(venue: TestVenue, size: number) {
-    expect(await countVenueEvents(database.db, venue.venueId)).toBe(size);
-    expect(await venueLogHashes(database.db, venue.venueId)).toEqual(venue.log.slice(0, size).map((event) => event.hash));
-    const head = await readVenueHead(database.db, venue.venueId);
+    expect(await countVenueEvents(hub.database.db, venue.venueId)).toBe(size);
+    expect(await venueLogHashes(hub.database.db, venue.venueId)).toEqual(venue.log.slice(0, size).map((event) => event.hash));
+    const head = await readVenueHead(hub.database.db, venue.venueId);
     expect(head).toMatchObject({ ackedVenueSeq: size, root: bytesToHex(merkleRoot(venue.log.slice(0, size).map((event) => hexToBytes(event.hash)))) });
-    expect(await attemptSummariesOf(database.db, venue.venueId)).toEqual(await recomputeAttemptSummaries(database.db, venue.venueId));
+    expect(await attemptSummariesOf(hub.database.db, venue.venueId)).toEqual(await recomputeAttemptSummaries(hub.database.db, venue.venueId));
   }
 
   it('stores batches sent without waiting for receipts in order, each event once, each receipt covering its own batch', async () => {
@@ -61,7 +51,7 @@ describe.each(testDatabaseTargets())('pipelined uplink on $name', (target) => {
     expect(results.map((result) => UplinkReceipt.parse(result.body).ackedVenueSeq)).toEqual([10, 20, 30, 40]);
     expect(UplinkReceipt.parse(results[3]!.body).isHeadMatched).toBe(true);
     await expectHolds(venue, 40);
-    expect(await listAlarms(database.db, 'v-pipe')).toEqual([]);
+    expect(await listAlarms(hub.database.db, 'v-pipe')).toEqual([]);
   });
 
   it('waits for a predecessor that arrives just after its successor', async () => {
@@ -108,6 +98,6 @@ describe.each(testDatabaseTargets())('pipelined uplink on $name', (target) => {
     expect(results.map((result) => UplinkReceipt.parse(result.body).ackedVenueSeq)).toEqual([10, expect.any(Number), expect.any(Number), 40]);
     for (const result of results.slice(1, 3)) expect(UplinkReceipt.parse(result.body).ackedVenueSeq).toBeGreaterThanOrEqual(20);
     await expectHolds(venue, 40);
-    expect((await listAlarms(database.db, 'v-twice')).map((alarm) => alarm.kind)).not.toContain('conflict');
+    expect((await listAlarms(hub.database.db, 'v-twice')).map((alarm) => alarm.kind)).not.toContain('conflict');
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deflateSync } from 'node:zlib';
 import { bytesToHex, hexToBytes } from '../../sync/canonical';
@@ -6,28 +6,19 @@ import { chainEvent } from '../../sync/chain';
 import { merkleRoot } from '../../sync/merkle';
 import { ApiErrorBody, UplinkReceipt, headSigningText } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
-import { createHubApp, type createHubServices } from '../app';
-import { countVenueEvents, listAlarms, readDeviceHeads, readVenueHead, venueLogHashes, type HubDatabase } from '../db';
+import { createHubApp } from '../app';
+import { countVenueEvents, listAlarms, readDeviceHeads, readVenueHead, venueLogHashes } from '../db';
 import { testDatabaseTargets } from '../testing/databases';
-import { enrolTestVenue, openTestHub } from '../testing/hub';
+import { enrolTestVenue, useTestHub } from '../testing/hub';
 import { TestVenue } from '../testing/venue';
 
 describe.each(testDatabaseTargets())('uplink on $name', (target) => {
-  let database: HubDatabase & { drop(): Promise<void> };
-  let app: ReturnType<typeof createHubApp>;
-  let services: ReturnType<typeof createHubServices>;
-
-  beforeAll(async () => {
-    ({ database, services, app } = await openTestHub(target));
-  }, 120_000);
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const hub = useTestHub(target);
 
   /** An enrolled venue whose log holds two interleaved candidate chains. */
   async function enrolledVenue(venueId: string): Promise<TestVenue> {
     const venue = new TestVenue(venueId);
-    await enrolTestVenue({ services, app }, venue);
+    await enrolTestVenue(hub, venue);
     const a = candidateChain({ deviceId: `${venueId}-pc1`, answers: 6, seed: 1 });
     const b = candidateChain({ deviceId: `${venueId}-pc2`, answers: 6, seed: 2, attemptId: 'att-0002' });
     venue.append(a.flatMap((event, index) => [event, b[index]!]));
@@ -35,13 +26,13 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
   }
 
   async function send(batch: ReturnType<TestVenue['batch']>) {
-    const response = await app.request('/api/uplink/batch', TestVenue.post(batch));
+    const response = await hub.app.request('/api/uplink/batch', TestVenue.post(batch));
     return { status: response.status, body: (await response.json()) as unknown };
   }
 
   async function state(venueId: string) {
-    const head = await readVenueHead(database.db, venueId);
-    return { count: await countVenueEvents(database.db, venueId), acked: head?.ackedVenueSeq, root: head?.root };
+    const head = await readVenueHead(hub.database.db, venueId);
+    return { count: await countVenueEvents(hub.database.db, venueId), acked: head?.ackedVenueSeq, root: head?.root };
   }
 
   it('accepts a good batch in two parts, and its root equals the venue signed head', async () => {
@@ -54,23 +45,23 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     expect(receipt.ackedVenueSeq).toBe(14);
     expect(receipt.isHeadMatched).toBe(true);
     expect(receipt.root).toBe(venue.head().root);
-    expect(await venueLogHashes(database.db, 'v-good')).toEqual(venue.log.map((event) => event.hash));
-    const independentRoot = bytesToHex(merkleRoot((await venueLogHashes(database.db, 'v-good')).map(hexToBytes)));
+    expect(await venueLogHashes(hub.database.db, 'v-good')).toEqual(venue.log.map((event) => event.hash));
+    const independentRoot = bytesToHex(merkleRoot((await venueLogHashes(hub.database.db, 'v-good')).map(hexToBytes)));
     expect(receipt.root).toBe(independentRoot);
 
-    const cursor = await app.request('/api/uplink/cursor', { headers: venue.queryHeaders() });
+    const cursor = await hub.app.request('/api/uplink/cursor', { headers: venue.queryHeaders() });
     expect(await cursor.json()).toEqual({ ackedVenueSeq: 14, root: receipt.root, isHeadMatched: true });
   });
 
   it('takes device epochs that are store creation times in ms (past 32 bits)', async () => {
     const venue = new TestVenue('v-epoch');
-    await enrolTestVenue({ services, app }, venue);
+    await enrolTestVenue(hub, venue);
     const epoch = 1_795_607_024_719;
     venue.append(candidateChain({ deviceId: 'v-epoch-pc1', epoch, answers: 4, seed: 7 }));
     const sent = await send(venue.batch(1, venue.log.length));
     expect(sent.status).toBe(200);
     expect(UplinkReceipt.parse(sent.body).ackedVenueSeq).toBe(venue.log.length);
-    const heads = await readDeviceHeads(database.db, ['v-epoch-pc1']);
+    const heads = await readDeviceHeads(hub.database.db, ['v-epoch-pc1']);
     expect(heads.map((head) => head.epoch)).toEqual([epoch]);
   });
 
@@ -85,7 +76,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     // An overlapping resend that also carries new events appends only the new ones.
     const overlap = await send(venue.batch(5, 10));
     expect(UplinkReceipt.parse(overlap.body).ackedVenueSeq).toBe(14);
-    expect(await countVenueEvents(database.db, 'v-resend')).toBe(14);
+    expect(await countVenueEvents(hub.database.db, 'v-resend')).toBe(14);
   });
 
   it('refuses a conflicting event with 409 conflict, raises an alarm and changes nothing', async () => {
@@ -110,7 +101,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     expect(refused.status).toBe(409);
     expect(ApiErrorBody.parse(refused.body).code).toBe('conflict');
     expect(await state('v-conflict')).toEqual(before);
-    const alarms = await listAlarms(database.db, 'v-conflict');
+    const alarms = await listAlarms(hub.database.db, 'v-conflict');
     expect(alarms.map((alarm) => alarm.kind)).toContain('conflict');
   });
 
@@ -148,8 +139,8 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     for (const result of results) expect([200, 409]).toContain(result.status);
     const cursor = (await state('v-race')).acked ?? 0;
     // Whatever order they landed in, what is held is a gapless prefix of the venue's log.
-    expect(await venueLogHashes(database.db, 'v-race')).toEqual(venue.log.slice(0, cursor).map((event) => event.hash));
-    const head = await readVenueHead(database.db, 'v-race');
+    expect(await venueLogHashes(hub.database.db, 'v-race')).toEqual(venue.log.slice(0, cursor).map((event) => event.hash));
+    const head = await readVenueHead(hub.database.db, 'v-race');
     expect(head?.root).toBe(bytesToHex(merkleRoot(venue.log.slice(0, cursor).map((event) => hexToBytes(event.hash)))));
     const finish = await send(venue.batch(1, 14));
     expect(UplinkReceipt.parse(finish.body)).toMatchObject({ ackedVenueSeq: 14, isHeadMatched: true });
@@ -165,7 +156,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     const result = await send(venue.batch(1, 6, { head }));
     expect(result.status).toBe(200);
     expect(UplinkReceipt.parse(result.body)).toMatchObject({ ackedVenueSeq: 6, isHeadMatched: false });
-    expect((await listAlarms(database.db, 'v-head')).map((alarm) => alarm.kind)).toEqual(['head-mismatch']);
+    expect((await listAlarms(hub.database.db, 'v-head')).map((alarm) => alarm.kind)).toEqual(['head-mismatch']);
     const corrected = await send(venue.batch(7, 2));
     expect(UplinkReceipt.parse(corrected.body)).toMatchObject({ ackedVenueSeq: 8, isHeadMatched: false });
     expect(UplinkReceipt.parse((await send(venue.batch(9, 6))).body).isHeadMatched).toBe(true);
@@ -191,7 +182,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
         }
         const { acked = 0, root } = await state(venueId);
         expect(acked).toBe(model);
-        expect(await venueLogHashes(database.db, venueId)).toEqual(venue.log.slice(0, acked).map((event) => event.hash));
+        expect(await venueLogHashes(hub.database.db, venueId)).toEqual(venue.log.slice(0, acked).map((event) => event.hash));
         expect(root).toBe(bytesToHex(merkleRoot(venue.log.slice(0, acked).map((event) => hexToBytes(event.hash)))));
         // The venue can always finish from the hub's cursor.
         const finish = await send(venue.batch(acked + 1 > 14 ? 1 : acked + 1, acked + 1 > 14 ? 14 : 14 - acked));
@@ -216,7 +207,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     const swapped = await send({ envelope: batch.envelope, body: venue.batch(5, 3).body });
     expect(swapped.status).toBe(401);
     expect(await state('v-forged')).toEqual(before);
-    expect((await listAlarms(database.db, 'v-forged')).filter((alarm) => alarm.kind === 'forged-batch')).toHaveLength(2);
+    expect((await listAlarms(hub.database.db, 'v-forged')).filter((alarm) => alarm.kind === 'forged-batch')).toHaveLength(2);
   });
 
   it('refuses a replayed batch (same nonce) with 409 stale-nonce and changes nothing', async () => {
@@ -228,7 +219,7 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     expect(replayed.status).toBe(409);
     expect(ApiErrorBody.parse(replayed.body).code).toBe('stale-nonce');
     expect(await state('v-replay')).toEqual(before);
-    expect((await listAlarms(database.db, 'v-replay')).map((alarm) => alarm.kind)).toContain('replayed-batch');
+    expect((await listAlarms(hub.database.db, 'v-replay')).map((alarm) => alarm.kind)).toContain('replayed-batch');
   });
 
   it('refuses malformed input with 400 and a reason', async () => {
@@ -239,14 +230,14 @@ describe.each(testDatabaseTargets())('uplink on $name', (target) => {
     expect(ApiErrorBody.parse(notJson.body).code).toBe('malformed');
     const notDeflate = await send(venue.envelop(Buffer.from('plain text'), 1, 1, venue.head()));
     expect(ApiErrorBody.parse(notDeflate.body)).toMatchObject({ code: 'malformed' });
-    const noEnvelope = await app.request('/api/uplink/batch', { method: 'POST', body: 'x' });
+    const noEnvelope = await hub.app.request('/api/uplink/batch', { method: 'POST', body: 'x' });
     expect(noEnvelope.status).toBe(400);
     expect(ApiErrorBody.parse(await noEnvelope.json()).message).toMatch(/x-uplink-envelope/);
     expect((await state('v-malformed')).count).toBe(0);
   });
 
   it('answers 413 too-large over the body limit, and 401 for an unknown venue', async () => {
-    const small = createHubApp({ database, config: { uplinkBodyLimitBytes: 64 } });
+    const small = createHubApp({ database: hub.database, config: { uplinkBodyLimitBytes: 64 } });
     const venue = await enrolledVenue('v-large');
     const response = await small.request('/api/uplink/batch', TestVenue.post(venue.batch(1, 14)));
     expect(response.status).toBe(413);

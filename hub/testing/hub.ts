@@ -2,6 +2,7 @@
  * A hub app over one test database (testDatabaseTargets), for the suites that drive the hub
  * through its HTTP API, and the enrolment of a test venue into it.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { createHubApp, createHubServices, type HubDeps } from '../app';
 import type { HubDatabase } from '../db';
 import type { TestDatabaseTarget } from './databases';
@@ -30,4 +31,27 @@ export async function enrolTestVenue(hub: Pick<TestHub, 'services' | 'app'>, ven
     body: JSON.stringify({ token, venueId, name, publicKey: venue.publicKey }),
   });
   if (response.status !== 201) throw new Error(`enrolment of ${venueId} answered ${response.status}: ${await response.text()}`);
+}
+
+/**
+ * The suite's hub: opened before its tests, its database dropped after them. Read its parts
+ * inside tests (`hub.app`, `hub.services`, `hub.database`), not while the suite is declared.
+ */
+export function useTestHub(target: TestDatabaseTarget, deps: Omit<HubDeps, 'database'> = {}): TestHub {
+  let opened: TestHub | null = null;
+  const get = () => {
+    if (!opened) throw new Error('the test hub is not open yet: use it inside a test');
+    return opened;
+  };
+  beforeAll(async () => {
+    opened = await openTestHub(target, deps);
+  }, 120_000);
+  afterAll(async () => {
+    await opened?.database.drop();
+  });
+  return {
+    get database() { return get().database; },
+    get services() { return get().services; },
+    get app() { return get().app; },
+  };
 }

@@ -1,36 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChainedEvent } from '../../../sync/events';
 import { candidateChain, chainBodies } from '../../../sync/testkit';
-import type { createHubApp, createHubServices } from '../../app';
 import { testDatabaseTargets } from '../../testing/databases';
-import { enrolTestVenue, openTestHub } from '../../testing/hub';
+import { enrolTestVenue, useTestHub } from '../../testing/hub';
 import { TestVenue } from '../../testing/venue';
-import type { HubDatabase } from '../index';
 import { attemptSummariesOf, rebuildAttemptSummaries, recomputeAttemptSummaries, sessionOverviewOf } from './attempt-summaries';
 
 const after = (chain: readonly ChainedEvent[]) => ({ seq: chain.at(-1)!.seq, hash: chain.at(-1)!.hash });
 
 describe.each(testDatabaseTargets())('attempt summaries on $name', (target) => {
-  let database: HubDatabase & { drop(): Promise<void> };
-  let app: ReturnType<typeof createHubApp>;
-  let services: ReturnType<typeof createHubServices>;
-
-  beforeAll(async () => {
-    ({ database, services, app } = await openTestHub(target));
-  }, 120_000);
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const hub = useTestHub(target);
 
   async function send(venue: TestVenue, from: number, count: number): Promise<void> {
-    const response = await app.request('/api/uplink/batch', TestVenue.post(venue.batch(from, count)));
+    const response = await hub.app.request('/api/uplink/batch', TestVenue.post(venue.batch(from, count)));
     expect(response.status, await response.clone().text()).toBe(200);
   }
 
   it('equals a recomputation from the raw events after several batches and a resend', async () => {
     const venueId = 'v-sum';
     const venue = new TestVenue(venueId);
-    await enrolTestVenue({ services, app }, venue);
+    await enrolTestVenue(hub, venue);
 
     const pc1 = candidateChain({ deviceId: 'pc1', attemptId: 'att-1', answers: 5, seed: 1 });
     const pc2 = candidateChain({ deviceId: 'pc2', attemptId: 'att-2', answers: 3, seed: 2 });
@@ -50,8 +39,8 @@ describe.each(testDatabaseTargets())('attempt summaries on $name', (target) => {
     await send(venue, 6, 6);
     await send(venue, 12, 3);
 
-    const summaries = await attemptSummariesOf(database.db, venueId);
-    expect(summaries).toEqual(await recomputeAttemptSummaries(database.db, venueId));
+    const summaries = await attemptSummariesOf(hub.database.db, venueId);
+    expect(summaries).toEqual(await recomputeAttemptSummaries(hub.database.db, venueId));
     const [att1, att2] = summaries;
     expect(att1).toMatchObject({
       attemptId: 'att-1', sessionId: 'ses-astana-2026-11-25', candidateId: 'cand-0001', eventCount: 8, isClosed: true, closedAt: closeAt,
@@ -61,14 +50,14 @@ describe.each(testDatabaseTargets())('attempt summaries on $name', (target) => {
 
     // A resend of what the hub already holds changes nothing.
     await send(venue, 6, 6);
-    expect(await attemptSummariesOf(database.db, venueId)).toEqual(summaries);
-    expect(await attemptSummariesOf(database.db, venueId, 'ses-astana-2026-11-25')).toHaveLength(2);
-    expect(await attemptSummariesOf(database.db, venueId, 'other-session')).toEqual([]);
-    expect(await sessionOverviewOf(database.db, venueId)).toEqual([
+    expect(await attemptSummariesOf(hub.database.db, venueId)).toEqual(summaries);
+    expect(await attemptSummariesOf(hub.database.db, venueId, 'ses-astana-2026-11-25')).toHaveLength(2);
+    expect(await attemptSummariesOf(hub.database.db, venueId, 'other-session')).toEqual([]);
+    expect(await sessionOverviewOf(hub.database.db, venueId)).toEqual([
       { sessionId: 'ses-astana-2026-11-25', attempts: 2, closed: 2, withLateEvents: 1, conflicts: 1, events: 14, lastAt: closeAt + 600_000 },
     ]);
     // A rebuild from the raw events (the backfill) writes the same rows.
-    await rebuildAttemptSummaries(database.db, venueId);
-    expect(await attemptSummariesOf(database.db, venueId)).toEqual(summaries);
+    await rebuildAttemptSummaries(hub.database.db, venueId);
+    expect(await attemptSummariesOf(hub.database.db, venueId)).toEqual(summaries);
   }, 60_000);
 });
