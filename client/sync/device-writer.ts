@@ -49,7 +49,6 @@ export interface DeviceWriterOptions {
 
 export interface DeviceWriter {
   append(draft: EventDraft): Promise<ChainedEvent>;
-  close(): void;
 }
 
 function defaultWorker(): DeviceWriterPort | null {
@@ -112,10 +111,6 @@ export function createDeviceWriter(options: DeviceWriterOptions = {}): DeviceWri
       const committed = new Promise<ChainedEvent>((resolve, reject) => waiting.set(id, { resolve, reject }));
       worker.postMessage({ type: 'append', id, body, venue: options.venueCursor?.() ?? null });
       return committed;
-    },
-    close() {
-      worker?.terminate();
-      worker = null;
     },
   };
 }

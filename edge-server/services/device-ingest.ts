@@ -12,7 +12,7 @@
  * fails, no push of the group gets a receipt. A refused push changes nothing, except that
  * a conflict leaves an alarm row.
  */
-import { GENESIS_HASH, verifyChain } from '../../sync/chain';
+import { canonicalBody, GENESIS_HASH, verifyChain, verifyChainBodies } from '../../sync/chain';
 import { ATTEMPT_EVENT_TYPES, type ChainedEvent, type EventType } from '../../sync/events';
 import { MerkleAccumulator } from '../../sync/merkle';
 import type { DevicePush, DeviceReceipt } from '../../sync/messages';
@@ -20,7 +20,6 @@ import { decideBatch, decideVerifiedBatch } from '../../sync/receiver';
 import { SyncRefusal } from '../../sync/refusals';
 import type { VenueStore } from '../db/store';
 import { venueLeafHash } from './venue-leaf';
-import { canonicalBody, verifyBatch } from './verified-batch';
 
 export interface VenueHead {
   size: number;
@@ -285,7 +284,7 @@ export class DeviceIngest {
     // The chain is verified once, keeping the bodies' canonical text for the log; a batch that
     // fails (or names another chain) goes through the full decision for its exact refusal.
     const first = events[0];
-    const verified = first && first.deviceId === push.deviceId && first.epoch === push.epoch ? verifyBatch(events) : null;
+    const verified = first && first.deviceId === push.deviceId && first.epoch === push.epoch ? verifyChainBodies(events, { seq: first.seq - 1, hash: first.prevHash }) : null;
     const decided = verified?.bodies ? decideVerifiedBatch(chain, events, hashAt) : decideBatch(chain, events, hashAt);
     if (!decided.isAccepted) {
       if (decided.reason === 'conflict') this.#raiseConflict(decided.detail.seq ?? chain.heldSeq, events, push, receivedAt);

@@ -12,7 +12,8 @@ export interface TestDatabaseTarget {
   open(): Promise<HubDatabase & { drop(): Promise<void> }>;
 }
 
-async function adminQuery(url: string, text: string): Promise<void> {
+/** Runs one statement on the server at `url` (as its administrator) on a connection of its own. */
+export async function adminQuery(url: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -41,6 +42,24 @@ async function untilDisconnected(url: string, name: string): Promise<void> {
   }
 }
 
+/**
+ * A fresh, empty PostgreSQL database named `<prefix>_<random>` on the server at `adminUrl`,
+ * and how to drop it once every connection to it has closed.
+ */
+export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await untilDisconnected(adminUrl, name);
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
 /** The database targets every storage test runs against. */
 export function testDatabaseTargets(): TestDatabaseTarget[] {
   const targets: TestDatabaseTarget[] = [
@@ -57,17 +76,13 @@ export function testDatabaseTargets(): TestDatabaseTarget[] {
     targets.push({
       name: 'postgres',
       async open() {
-        const name = `hub_test_${randomBytes(6).toString('hex')}`;
-        await adminQuery(url, `create database ${name}`);
-        const databaseUrl = new URL(url);
-        databaseUrl.pathname = `/${name}`;
-        const database = await openHubDatabase({ databaseUrl: databaseUrl.toString() });
+        const scratch = await createScratchDatabase(url, 'hub_test');
+        const database = await openHubDatabase({ databaseUrl: scratch.url });
         return {
           ...database,
           async drop() {
             await database.close();
-            await untilDisconnected(url, name);
-            await adminQuery(url, `drop database if exists ${name} with (force)`);
+            await scratch.drop();
           },
         };
       },

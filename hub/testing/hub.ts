@@ -15,7 +15,7 @@ export interface TestHub {
 }
 
 /** Opens the target's database and builds the hub's services and app over it; `drop()` the database after. */
-export async function openTestHub(target: TestDatabaseTarget, deps: Omit<HubDeps, 'database'> = {}): Promise<TestHub> {
+async function openTestHub(target: TestDatabaseTarget, deps: Omit<HubDeps, 'database'> = {}): Promise<TestHub> {
   const database = await target.open();
   const services = createHubServices({ ...deps, database });
   return { database, services, app: createHubApp({ ...deps, database }, services) };

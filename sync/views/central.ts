@@ -8,33 +8,28 @@
 /** Where a session stands, from scheduled to results published. */
 export type SessionState = 'scheduled' | 'published' | 'key-released' | 'results-published';
 
-/** What the session list shows of a session. */
-export interface SessionOverview {
+/** What every view of a session names: its exam, venue, start, size and the dates it moved on. */
+interface SessionHeader {
   sessionId: string;
   venueId: string;
   examId: string;
   examVersion: number;
   startsAt: number;
   candidates: number;
-  state: SessionState;
   publishedAt: number | null;
   keyReleasedAt: number | null;
   resultsPublishedAt: number | null;
 }
 
+/** What the session list shows of a session. */
+export interface SessionOverview extends SessionHeader {
+  state: SessionState;
+}
+
 /** Where one session stands at the hub, with its proctors (never their PINs). */
-export interface SessionStatus {
-  sessionId: string;
-  venueId: string;
-  examId: string;
-  examVersion: number;
-  startsAt: number;
-  candidates: number;
+export interface SessionStatus extends SessionHeader {
   proctors: Array<{ username: string; displayName: string; roomIds: string[] }>;
-  publishedAt: number | null;
-  keyReleasedAt: number | null;
   hasReleaseCode: boolean;
-  resultsPublishedAt: number | null;
 }
 
 /** Why an attempt is not complete, as a code with its figures. */

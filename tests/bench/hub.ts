@@ -28,7 +28,6 @@
  *   catch-up and its COPY baseline alone.
  * Speed is reported, never asserted.
  */
-import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +38,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createHubApp, createHubServices } from '../../hub/app';
 import { openHubDatabase, transactionConnectionOf, type HubDatabase } from '../../hub/db';
 import { attemptSummariesOf, sessionOverviewOf } from '../../hub/db/central';
+import { adminQuery, createScratchDatabase } from '../../hub/testing/databases';
+import { enrolTestVenue } from '../../hub/testing/hub';
 import { TestVenue, type SignedBatch } from '../../hub/testing/venue';
 import { UplinkReceipt } from '../../sync/messages';
 import { candidateChain } from '../../sync/testkit';
@@ -58,25 +59,16 @@ async function openTarget(): Promise<{ database: HubDatabase; url: string | null
     const database = await openHubDatabase();
     return { database, url: null, drop: () => database.close() };
   }
-  const name = `hub_bench_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name}`);
+  const scratch = await createScratchDatabase(admin, 'hub_bench');
   // Flush what earlier work left dirty (a dropped bench database, other tests) before anything
   // is timed, so that its writes land in neither the ingest nor the COPY baseline.
-  await client.query('checkpoint').catch(() => undefined);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const database = await openHubDatabase({ databaseUrl: url.toString() });
+  await adminQuery(admin, 'checkpoint').catch(() => undefined);
+  const database = await openHubDatabase({ databaseUrl: scratch.url });
   return {
-    database, url: url.toString(),
+    database, url: scratch.url,
     async drop() {
       await database.close();
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }
@@ -86,8 +78,7 @@ async function catchUp(database: HubDatabase) {
   const services = createHubServices({ database, now: () => clock });
   const app = createHubApp({ database }, services);
   const venue = new TestVenue('bench-venue', () => clock);
-  const { token } = await services.enrolment.createToken('bench', { venueId: venue.venueId });
-  await app.request('/api/venues/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, venueId: venue.venueId, name: 'bench', publicKey: venue.publicKey }) });
+  await enrolTestVenue({ services, app }, venue, 'bench');
   const chains = Array.from({ length: CANDIDATES }, (_, c) => candidateChain({ deviceId: `pc-${c}`, attemptId: `att-${c}`, answers: EVENTS_PER_CANDIDATE - 1, seed: c + 1 }));
   for (let i = 0; i < EVENTS_PER_CANDIDATE; i++) venue.append(chains.map((chain) => chain[i]!));
   const head = venue.head();

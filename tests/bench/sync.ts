@@ -21,11 +21,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createHubServices } from '../../hub/app';
 import { openHubDatabase } from '../../hub/db';
+import { createScratchDatabase } from '../../hub/testing/databases';
 import { createEventGenerator, pushAll, venueHealth, waitFor } from '../support/event-generator';
 import { startFaultProxy } from '../support/fault-proxy';
 import { startHub, startVenue, tempDir, type RunningProcess } from '../support/processes';
@@ -71,24 +71,12 @@ async function hubTarget(): Promise<HubTarget> {
   const dataDir = tempDir('hub-bench');
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) return { dataDir, databaseUrl: null, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const name = `hub_sync_bench_${randomBytes(4).toString('hex')}`;
-  const adminQuery = async (text: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await adminQuery(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(admin, 'hub_sync_bench');
   return {
-    dataDir, databaseUrl: url.toString(),
+    dataDir, databaseUrl: scratch.url,
     async drop() {
       rmSync(dataDir, { recursive: true, force: true });
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await scratch.drop();
     },
   };
 }
